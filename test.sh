@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, types, then every test against real local servers.
+set -euo pipefail
+root="$(cd "$(dirname "$0")" && pwd)"
+cd "$root"
+"$root/scripts/ensure-venv.sh"
+bin="$root/.venv/bin"
+"$bin/ruff" check src tests benchmarks
+"$bin/ruff" format --check src tests benchmarks
+"$bin/mypy"
+exec "$bin/pytest" -n 2 --dist loadgroup "$@"
