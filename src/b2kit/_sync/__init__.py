@@ -1,0 +1,57 @@
+"""Sync: make a B2 folder match a local one, a local folder match B2, or one bucket folder another."""
+
+from __future__ import annotations
+
+from b2kit._sync._actions import (
+    CopyAction,
+    DeleteLocalAction,
+    DeleteVersionAction,
+    DownloadAction,
+    HideAction,
+    SyncAction,
+    UploadAction,
+)
+from b2kit._sync._entries import SyncEntry, VersionEntry
+from b2kit._sync._errors import (
+    DestinationNewerError,
+    EmptySourceError,
+    InvalidSyncOptions,
+    SyncActionsFailed,
+    SyncCancelled,
+    SyncError,
+    UnsupportedFolderPair,
+)
+from b2kit._sync._filters import NameFilter
+from b2kit._sync._local_folder import LocalFolder
+from b2kit._sync._options import CompareMode, NewerMode, SyncOptions
+from b2kit._sync._planning import Direction, merge_sorted, plan_file
+from b2kit._sync._report import SyncListener, SyncReport
+
+__all__ = [
+    "CompareMode",
+    "CopyAction",
+    "DeleteLocalAction",
+    "DeleteVersionAction",
+    "DestinationNewerError",
+    "Direction",
+    "DownloadAction",
+    "EmptySourceError",
+    "HideAction",
+    "InvalidSyncOptions",
+    "LocalFolder",
+    "NameFilter",
+    "NewerMode",
+    "SyncAction",
+    "SyncActionsFailed",
+    "SyncCancelled",
+    "SyncEntry",
+    "SyncError",
+    "SyncListener",
+    "SyncOptions",
+    "SyncReport",
+    "UnsupportedFolderPair",
+    "UploadAction",
+    "VersionEntry",
+    "merge_sorted",
+    "plan_file",
+]
