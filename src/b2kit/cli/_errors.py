@@ -1,0 +1,71 @@
+"""One-line errors and exit codes for every b2kit command (a traceback only with ``--debug``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+
+EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130
+
+
+class CommandFailed(click.ClickException):
+    """A command could not do what was asked; the message is printed as ``Error: ...``."""
+
+    exit_code = EXIT_FAILURE
+
+
+def debug_enabled(ctx: click.Context) -> bool:
+    """True with ``b2kit --debug`` or B2KIT_DEBUG=1: let tracebacks through."""
+    root = ctx.find_root()
+    return bool(root.params.get("debug")) or os.environ.get("B2KIT_DEBUG") == "1"
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line description: the message, prefixed with the error type when the message alone is vague."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    return message
+
+
+def run_reporting_errors(ctx: click.Context, call: Callable[[], T]) -> T:
+    """Run ``call``; turn any non-click exception into ``Error: <one line>`` and exit status 1."""
+    try:
+        return call()
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except KeyboardInterrupt:
+        if debug_enabled(ctx):
+            raise
+        click.echo("Error: interrupted", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
+    except Exception as exc:
+        if debug_enabled(ctx):
+            raise
+        raise CommandFailed(describe_error(exc)) from exc
+
+
+class B2kitCommand(click.Command):
+    """A command whose failures print one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return run_reporting_errors(ctx, lambda: super(B2kitCommand, self).invoke(ctx))
+
+
+class B2kitGroup(click.Group):
+    """A command group whose subcommands report errors the b2kit way."""
+
+    command_class = B2kitCommand
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return run_reporting_errors(ctx, lambda: super(B2kitGroup, self).invoke(ctx))
+
+
+B2kitGroup.group_class = B2kitGroup
