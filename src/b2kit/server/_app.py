@@ -1,0 +1,68 @@
+"""The state one running server shares between request threads: config, metadata store, blobs, account."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from b2kit import _protocol as p
+from b2kit.server._account import Account, open_account
+from b2kit.server._blobs import BlobStore
+from b2kit.server._config import ServerConfig
+from b2kit.server._errors import B2Error
+from b2kit.server._store import Store
+
+log = logging.getLogger("b2kit.server")
+
+DATABASE_NAME = "b2kit.sqlite3"
+
+
+class App:
+    """Opens a data dir: cleans up after a crash, loads or creates the account, then serves requests."""
+
+    def __init__(self, config: ServerConfig, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.config = config
+        self.data_dir = data_dir
+        self.blobs = BlobStore(data_dir, config.block_size)
+        removed_temp = self.blobs.remove_temp_files()
+        self.store = Store(data_dir / DATABASE_NAME)
+        with self.store.write() as conn:
+            self.account: Account = open_account(conn, config.key_id, config.key, self.now_ms())
+        removed_blobs = self.blobs.remove_unreferenced(self.referenced_blobs())
+        if removed_temp or removed_blobs:
+            log.info("cleaned up %d temp files and %d orphan blobs", removed_temp, removed_blobs)
+        self.realm = ""
+        self._uploading: set[str] = set()
+        self._uploading_lock = threading.Lock()
+
+    @staticmethod
+    def now_ms() -> int:
+        return int(time.time() * 1000)
+
+    def referenced_blobs(self) -> set[str]:
+        with self.store.read() as conn:
+            rows = conn.execute(
+                "SELECT blob FROM files WHERE blob IS NOT NULL UNION SELECT blob FROM large_file_parts"
+            ).fetchall()
+        return {str(row["blob"]) for row in rows}
+
+    @contextmanager
+    def exclusive_upload(self, token: str) -> Iterator[None]:
+        """Hold ``token`` for one upload; a second concurrent upload with it gets 400 auth_token_limit."""
+        with self._uploading_lock:
+            if token in self._uploading:
+                raise B2Error(400, p.AUTH_TOKEN_LIMIT, f"more than one upload using auth token {token}")
+            self._uploading.add(token)
+        try:
+            yield
+        finally:
+            with self._uploading_lock:
+                self._uploading.discard(token)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,138 @@
+"""Durable file bytes: streamed to a temp file while hashed, fsynced, then renamed into place.
+
+Blob paths are derived from random ids (``blobs/ab/ab12...``), never from file names, so no B2 file name can
+reach outside the data dir. A crash at any point leaves at worst an orphan temp file or an unreferenced
+blob, both removed at the next start; a blob becomes visible only once the metadata transaction that names
+it commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from b2kit.server import _ids
+from b2kit.server._errors import bad_request
+
+
+class Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class ReceivedBlob:
+    """Bytes written to a temp file; ``trailer`` holds the bytes kept apart at the end (hex_digits_at_end)."""
+
+    temp_path: Path
+    size: int
+    sha1: str
+    md5: str
+    trailer: bytes
+
+
+class BlobStore:
+    """Files under ``<data dir>/blobs``; temp files under ``<data dir>/tmp``."""
+
+    def __init__(self, root: Path, block_size: int) -> None:
+        self._blobs = root / "blobs"
+        self._tmp = root / "tmp"
+        self._block_size = block_size
+        self._blobs.mkdir(parents=True, exist_ok=True)
+        self._tmp.mkdir(parents=True, exist_ok=True)
+
+    def remove_temp_files(self) -> int:
+        """Delete temp files left by an earlier run (uploads cut off by a crash)."""
+        removed = 0
+        for path in self._tmp.iterdir():
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+    def remove_unreferenced(self, referenced: set[str]) -> int:
+        """Delete blobs that no metadata row names (a crash between rename and commit)."""
+        removed = 0
+        for path in self._blobs.glob("*/*"):
+            if self._relative(path) not in referenced:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def receive(self, source: Readable, length: int, trailer_size: int = 0) -> ReceivedBlob:
+        """Copy exactly ``length`` bytes from ``source`` to a temp file, hashing all but the trailer."""
+        if length < trailer_size:
+            raise bad_request(
+                f"Content-Length {length} is shorter than the {trailer_size}-byte checksum trailer"
+            )
+        temp_path = self._tmp / f"{_ids.blob_name()}.part"
+        sha1, md5 = hashlib.sha1(), hashlib.md5()
+        body_size = length - trailer_size
+        try:
+            with open(temp_path, "wb") as out:
+                for block in _blocks(source, body_size, self._block_size):
+                    sha1.update(block)
+                    md5.update(block)
+                    out.write(block)
+                trailer = b"".join(_blocks(source, trailer_size, self._block_size))
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+        return ReceivedBlob(temp_path, body_size, sha1.hexdigest(), md5.hexdigest(), trailer)
+
+    def keep(self, received: ReceivedBlob) -> str:
+        """Move a received temp file into place; returns the blob's relative path for the metadata row."""
+        name = _ids.blob_name()
+        folder = self._blobs / name[:2]
+        folder.mkdir(exist_ok=True)
+        os.replace(received.temp_path, folder / name)
+        _fsync_dir(folder)
+        return f"{name[:2]}/{name}"
+
+    def discard(self, received: ReceivedBlob) -> None:
+        received.temp_path.unlink(missing_ok=True)
+
+    def open(self, relative: str) -> BinaryIO:
+        return open(self._path(relative), "rb")
+
+    def size(self, relative: str) -> int:
+        return self._path(relative).stat().st_size
+
+    def delete(self, relatives: Iterable[str]) -> None:
+        for relative in relatives:
+            self._path(relative).unlink(missing_ok=True)
+
+    def remove_all(self) -> None:
+        for path in self._blobs.glob("*/*"):
+            path.unlink(missing_ok=True)
+
+    def _path(self, relative: str) -> Path:
+        folder, _, name = relative.partition("/")
+        if len(folder) != 2 or not name.isalnum() or not name.startswith(folder):
+            raise ValueError(f"not a blob path: {relative!r}")
+        return self._blobs / folder / name
+
+    def _relative(self, path: Path) -> str:
+        return f"{path.parent.name}/{path.name}"
+
+
+def _blocks(source: Readable, length: int, block_size: int) -> Iterator[bytes]:
+    remaining = length
+    while remaining > 0:
+        block = source.read(min(block_size, remaining))
+        if not block:
+            raise bad_request(f"request body ended {remaining} bytes before Content-Length")
+        remaining -= len(block)
+        yield block
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,101 @@
+"""One HTTP exchange as endpoint handlers see it: the ``Request`` context in, a ``Response`` out."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import TYPE_CHECKING, Any, Protocol
+
+from b2kit.server._errors import bad_request
+from b2kit.server._params import Params
+
+if TYPE_CHECKING:
+    from b2kit.server._app import App
+
+JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+class ByteStream(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class Body:
+    """The request body, readable at most ``Content-Length`` bytes; tracks what is left unread."""
+
+    def __init__(self, stream: ByteStream, length: int) -> None:
+        self._stream = stream
+        self.length = length
+        self.remaining = length
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = self.remaining if size < 0 else min(size, self.remaining)
+        if wanted <= 0:
+            return b""
+        data = self._stream.read(wanted)
+        self.remaining -= len(data)
+        return data
+
+    def read_all(self, limit: int) -> bytes:
+        if self.length > limit:
+            raise bad_request(f"request body larger than {limit} bytes")
+        return self.read()
+
+
+@dataclass
+class Request:
+    """Everything a handler needs: the server (``app``), API ``version``, parsed params, auth, body."""
+
+    app: App
+    method: str
+    version: str
+    endpoint: str
+    path_args: tuple[str, ...]
+    query: dict[str, str]
+    headers: Message
+    body: Body
+    params: Params = field(default_factory=lambda: Params({}))
+
+    @property
+    def authorization(self) -> str | None:
+        value = self.headers.get("Authorization")
+        return value.strip() if value else None
+
+    @property
+    def base_url(self) -> str:
+        """The URL the client reached us at (Host header), for apiUrl/downloadUrl/uploadUrl values."""
+        host = self.headers.get("Host", "")
+        if host and _HOST.fullmatch(host):
+            return f"http://{host}"
+        return self.app.realm
+
+    @property
+    def is_head(self) -> bool:
+        return self.method == "HEAD"
+
+
+@dataclass
+class Response:
+    """Status, headers and either ``body`` bytes or a ``stream`` of exactly ``length`` bytes."""
+
+    status: int = 200
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    stream: Callable[[], Iterable[bytes]] | None = None
+    length: int | None = None
+
+    @property
+    def content_length(self) -> int:
+        return len(self.body) if self.length is None else self.length
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    headers = [
+        ("Content-Type", JSON_CONTENT_TYPE),
+        ("Cache-Control", "max-age=0, no-cache, no-store"),
+    ]
+    return Response(status=status, headers=headers, body=body)

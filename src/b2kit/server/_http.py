@@ -1,0 +1,209 @@
+"""The HTTP layer: parse a request, route it, run the dispatch hooks and the handler, write the answer.
+
+``B2RequestHandler._dispatch`` is the single dispatch point. Every failure becomes the B2 JSON error
+``{status, code, message}``; an unexpected exception is logged and answered as 500 ``internal_error``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from b2kit import _protocol as p
+from b2kit.server import _routes
+from b2kit.server._app import App
+from b2kit.server._errors import B2Error, bad_request
+from b2kit.server._exchange import Body, Request, Response, json_response
+from b2kit.server._params import Params
+
+log = logging.getLogger("b2kit.server")
+
+MAX_JSON_BODY = 16 * 1024 * 1024
+_DRAIN_LIMIT = 1024 * 1024
+_SOCKET_TIMEOUT_SECONDS = 120
+_STATUS_CODES = {
+    400: p.BAD_REQUEST,
+    401: p.UNAUTHORIZED,
+    403: p.ACCESS_DENIED,
+    404: p.NOT_FOUND,
+    405: p.METHOD_NOT_ALLOWED,
+    408: p.REQUEST_TIMEOUT,
+    409: p.CONFLICT,
+    416: p.RANGE_NOT_SATISFIABLE,
+    429: p.TOO_MANY_REQUESTS,
+    503: p.SERVICE_UNAVAILABLE,
+}
+
+
+class B2HTTPServer(ThreadingHTTPServer):
+    """A thread per connection; ``app`` is the shared server state."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: App) -> None:
+        _routes.load_endpoints()
+        self.app = app
+        super().__init__(address, B2RequestHandler)
+
+
+def error_response(error: B2Error) -> Response:
+    response = json_response(error.body(), status=error.status)
+    response.headers = [("Content-Type", "application/json;charset=utf-8")]
+    if error.retry_after is not None:
+        response.headers.append(("Retry-After", str(error.retry_after)))
+    return response
+
+
+class B2RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "b2kit"
+    sys_version = ""
+    timeout = _SOCKET_TIMEOUT_SECONDS
+    server: B2HTTPServer
+
+    def _dispatch(self) -> None:
+        self._body: Body | None = None
+        try:
+            response = self._answer()
+        except B2Error as error:
+            response = error_response(error)
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
+            return
+        except Exception:
+            log.exception("internal error answering %s %s", self.command, self.path)
+            response = error_response(B2Error(500, p.INTERNAL_ERROR, "internal server error"))
+        self._send(response)
+
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
+
+    def _answer(self) -> Response:
+        request, target = self._route()
+        hooked = _routes.run_dispatch_hooks(request, target)
+        if hooked is not None:
+            return hooked
+        if target.params == "json":
+            request.params = self._params(request)
+        result = target.handler(request)
+        return result if isinstance(result, Response) else json_response(result)
+
+    def _route(self) -> tuple[Request, _routes.Endpoint]:
+        self._body = Body(self.rfile, self._content_length())
+        split = urllib.parse.urlsplit(self.path)
+        segments = split.path.split("/")
+        namespace, version, name, args = _locate(segments)
+        target = _routes.find(namespace, name) if name else None
+        if target is None:
+            raise B2Error(404, p.NOT_FOUND, f"no such endpoint: {split.path[:200]}")
+        if self.command not in target.methods:
+            raise B2Error(405, p.METHOD_NOT_ALLOWED, f"{self.command} is not allowed on {name}")
+        request = Request(
+            app=self.server.app,
+            method=self.command,
+            version=version,
+            endpoint=name,
+            path_args=args,
+            query=_query(split.query),
+            headers=self.headers,
+            body=self._body,
+        )
+        return request, target
+
+    def _content_length(self) -> int:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            raise bad_request("chunked transfer encoding is not supported; send Content-Length")
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            return 0
+        if not raw.strip().isdigit() or not raw.isascii():
+            self.close_connection = True
+            raise bad_request("Content-Length must be a non-negative integer")
+        return int(raw)
+
+    def _params(self, request: Request) -> Params:
+        if self.command == "POST" and request.body.length > 0:
+            raw = request.body.read_all(MAX_JSON_BODY)
+            try:
+                parsed: Any = json.loads(raw.decode("utf-8"))
+            except (ValueError, RecursionError) as exc:
+                raise bad_request("request body is not valid JSON", code=p.BAD_JSON) from exc
+            if not isinstance(parsed, dict):
+                raise bad_request("request body must be a JSON object", code=p.BAD_JSON)
+            return Params(parsed)
+        return Params(request.query, from_query=True)
+
+    def _send(self, response: Response) -> None:
+        body = self._body
+        if body is not None and body.remaining > 0:
+            self._drain_or_close(body)
+        head = self.command == "HEAD"
+        try:
+            self.send_response(response.status)
+            for name, value in response.headers:
+                self.send_header(name, value)
+            error_on_head = head and response.status >= 400
+            self.send_header("Content-Length", "0" if error_on_head else str(response.content_length))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if head:
+                return
+            if response.stream is not None:
+                for chunk in response.stream():
+                    self.wfile.write(chunk)
+            else:
+                self.wfile.write(response.body)
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
+
+    def _drain_or_close(self, body: Body) -> None:
+        if body.remaining > _DRAIN_LIMIT:
+            self.close_connection = True
+            return
+        try:
+            while body.read(64 * 1024):
+                pass
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors the stdlib detects itself (bad request line, huge headers ...) as B2 JSON too."""
+        status = 405 if code == 501 else (code if code in _STATUS_CODES else 400)
+        self.close_connection = True
+        self._body = None
+        self._send(error_response(B2Error(status, _STATUS_CODES[status], message or "bad request")))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - " + format, self.address_string(), *args)
+
+
+def _locate(segments: list[str]) -> tuple[str, str, str, tuple[str, ...]]:
+    """(namespace, version, endpoint name, extra path segments) for a split URL path."""
+    if len(segments) >= 4 and segments[:2] == ["", "b2api"] and segments[2] in p.API_VERSIONS:
+        return _routes.API, segments[2], segments[3], tuple(segments[4:])
+    if len(segments) >= 4 and segments[:2] == ["", "file"]:
+        return _routes.FILE, "", "b2_download_file_by_name", (segments[2], "/".join(segments[3:]))
+    if len(segments) == 3 and segments[:2] == ["", "_b2kit"]:
+        return _routes.ADMIN, "", segments[2], ()
+    return _routes.API, "", "", ()
+
+
+def _query(query: str) -> dict[str, Any]:
+    """Query parameters (repeated names become lists); bad percent-encoding is a 400."""
+    try:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise bad_request("query string is not valid percent-encoded UTF-8") from exc
+    values: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in values:
+            previous = values[key]
+            values[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            values[key] = value
+    return values

@@ -1,0 +1,105 @@
+"""``LocalServer``: the local B2 server in this process, on its own thread (tests, demo, ``b2kit server``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from b2kit.server import _auth
+from b2kit.server._app import App
+from b2kit.server._config import ServerConfig
+from b2kit.server._http import B2HTTPServer
+
+
+class LocalServer:
+    """Start with ``with LocalServer(data_dir=d) as s:`` (port 0 picks a free port); ``s.realm`` is the URL
+    to authorize against with ``s.key_id`` / ``s.key``. Without ``data_dir`` the data lives in a temp dir
+    removed by ``stop()``."""
+
+    def __init__(self, config: ServerConfig | None = None, **overrides: Any) -> None:
+        config = dataclasses.replace(config or ServerConfig(), **overrides)
+        problems = config.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        self.config = config
+        ephemeral = config.data_dir is None
+        self.data_dir = (
+            Path(tempfile.mkdtemp(prefix="b2kit-server-")) if ephemeral else Path(str(config.data_dir))
+        )
+        self._temp_dir = self.data_dir if ephemeral else None
+        self._app: App | None = None
+        self._http: B2HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> LocalServer:
+        app = App(self.config, self.data_dir)
+        try:
+            http = B2HTTPServer((self.config.host, self.config.port), app)
+        except BaseException:
+            app.close()
+            raise
+        host, port = http.server_address[:2]
+        app.realm = f"http://{_url_host(str(host))}:{port}"
+        self._app, self._http = app, http
+        self._thread = threading.Thread(target=http.serve_forever, name="b2kit-server", daemon=True)
+        self._thread.start()
+        return self
+
+    @property
+    def _running(self) -> App:
+        if self._app is None:
+            raise RuntimeError("the server is not running; call start() or use it as a context manager")
+        return self._app
+
+    @property
+    def realm(self) -> str:
+        return self._running.realm
+
+    @property
+    def port(self) -> int:
+        return int(self.realm.rsplit(":", 1)[1])
+
+    @property
+    def key_id(self) -> str:
+        return self._running.account.master_key_id
+
+    @property
+    def key(self) -> str:
+        return self._running.account.master_key
+
+    @property
+    def account_id(self) -> str:
+        return self._running.account.account_id
+
+    def expire_tokens(self) -> int:
+        """Expire every account token issued so far; returns how many."""
+        return _auth.expire_account_tokens(self._running)
+
+    def stop(self) -> None:
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._app is not None:
+            self._app.close()
+        self._http = self._thread = self._app = None
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

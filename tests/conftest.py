@@ -1,0 +1,25 @@
+"""Fixtures shared by every test: a real local B2 server on 127.0.0.1 with a temp data dir."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from b2kit.server import LocalServer, ServerConfig
+
+TEST_PART_SIZES = {"absolute_minimum_part_size": 100_000, "recommended_part_size": 1_000_000}
+
+
+@pytest.fixture
+def server_config(tmp_path: Path) -> ServerConfig:
+    """The configuration of the ``server`` fixture: small part sizes so multi-part paths run on megabytes."""
+    return ServerConfig(data_dir=tmp_path / "b2kit-data", **TEST_PART_SIZES)
+
+
+@pytest.fixture
+def server(server_config: ServerConfig) -> Iterator[LocalServer]:
+    """A fresh LocalServer on port 0 (absoluteMinimumPartSize=100_000, recommendedPartSize=1_000_000)."""
+    with LocalServer(server_config) as running:
+        yield running
