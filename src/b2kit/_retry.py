@@ -1,0 +1,99 @@
+"""When and how long to wait before trying a B2 request again.
+
+:class:`RetryPolicy` is a small immutable value: exponential backoff with jitter, bounded both by a number
+of attempts and by a time budget. A server's ``Retry-After`` is honoured for 429 and 503 answers. What is
+retryable is decided by the exception itself (:meth:`B2Error.should_retry_http`): connection errors,
+timeouts, 408, 429 and 5xx; other 4xx are not. Retries are logged at DEBUG without request details (no
+tokens or keys).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from b2kit._exceptions import B2Error
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff schedule for one logical request.
+
+    ``max_attempts`` counts every try including the first; ``time_budget`` (seconds) bounds the time spent
+    from the first try until a retry would start; ``jitter`` is the fraction by which a computed delay is
+    randomly spread (0.25 → 75 %..125 %) so that many clients do not retry in lock-step.
+    """
+
+    max_attempts: int = 5
+    initial_delay: float = 1.0
+    backoff_factor: float = 2.0
+    max_delay: float = 64.0
+    time_budget: float = 600.0
+    jitter: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts}")
+        if self.initial_delay < 0 or self.max_delay < 0 or self.time_budget < 0:
+            raise ValueError("delays and time budget must not be negative")
+        if self.backoff_factor < 1:
+            raise ValueError(f"backoff_factor must be at least 1, got {self.backoff_factor}")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError(f"jitter must be between 0 and 1, got {self.jitter}")
+
+    def is_retryable(self, error: BaseException) -> bool:
+        """True for errors that may go away when the same request is sent again."""
+        return isinstance(error, B2Error) and error.should_retry_http()
+
+    def delay(self, failed_attempts: int, error: B2Error | None = None, rand: float = 0.5) -> float:
+        """Seconds to wait after ``failed_attempts`` failures (1 = first); ``rand`` uniform in [0, 1)."""
+        retry_after = error.retry_after_seconds if error is not None else None
+        if retry_after is not None and error is not None and error.status in _RETRY_AFTER_STATUSES:
+            return max(0.0, float(retry_after))
+        base = min(self.max_delay, self.initial_delay * self.backoff_factor ** (failed_attempts - 1))
+        return base * (1.0 - self.jitter + 2.0 * self.jitter * rand)
+
+    def run(
+        self,
+        operation: Callable[[], T],
+        *,
+        description: str,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] = random.random,
+    ) -> T:
+        """Call ``operation`` until it succeeds, fails for good, or attempts or time run out.
+
+        The last error is re-raised unchanged, so callers see the real cause.
+        """
+        started = clock()
+        failed = 0
+        while True:
+            try:
+                return operation()
+            except B2Error as error:
+                failed += 1
+                if not self.is_retryable(error) or failed >= self.max_attempts:
+                    raise
+                wait = self.delay(failed, error, rand())
+                if clock() - started + wait > self.time_budget:
+                    raise
+                logger.debug("%s failed (%s); retry %d in %.2f s", description, error, failed, wait)
+                sleep(wait)
+
+
+DEFAULT_RETRY_POLICY = RetryPolicy()
+"""For JSON calls and download requests."""
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+"""For uploads: the session retries them with a new upload URL instead of resending to the same one."""
