@@ -1,0 +1,327 @@
+"""Object Lock ("file lock"): retention and legal hold on file versions in lock-enabled buckets.
+
+Rules (protocol §11.2): a lock-enabled bucket (set up by ``_buckets``) may carry a default retention that
+applies to new files that bring none. A version under legal hold, or
+under retention that has not passed, cannot be deleted (403 ``access_denied``); governance retention
+gives way to ``bypassGovernance`` (flag plus capability), compliance retention to nothing and can only be
+extended. Reading the values needs ``readFileRetentions`` / ``readFileLegalHolds``.
+
+The rules live in functions the other endpoints call (uploads, large files, copies, deletes, file
+rendering, downloads); the two file-lock endpoints are registered here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import Message
+from typing import Any
+
+from b2kit import _protocol as p
+from b2kit.server import _auth, _buckets, _uploads
+from b2kit.server._auth import Principal
+from b2kit.server._errors import B2Error, access_denied, bad_request
+from b2kit.server._exchange import Request
+from b2kit.server._routes import endpoint
+
+GOVERNANCE = "governance"
+COMPLIANCE = "compliance"
+RETENTION_MODES = (GOVERNANCE, COMPLIANCE)
+LEGAL_HOLD_VALUES = ("on", "off")
+DAY_MS = 86_400_000
+YEAR_DAYS = 365
+
+HEADER_RETENTION_MODE = "X-Bz-File-Retention-Mode"
+HEADER_RETAIN_UNTIL = "X-Bz-File-Retention-Retain-Until-Timestamp"
+HEADER_LEGAL_HOLD = "X-Bz-File-Legal-Hold"
+HEADER_UNAUTHORIZED_TO_READ = "X-Bz-Client-Unauthorized-To-Read"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """A file's retention: ``mode`` None means none (then ``retain_until_ms`` is None too)."""
+
+    mode: str | None = None
+    retain_until_ms: int | None = None
+
+    def active(self, now_ms: int) -> bool:
+        return self.mode is not None and self.retain_until_ms is not None and self.retain_until_ms > now_ms
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mode": self.mode, "retainUntilTimestamp": self.retain_until_ms}
+
+
+@dataclass(frozen=True)
+class FileLock:
+    """What a new or existing version carries: retention and legal hold (``None`` = never set)."""
+
+    retention: Retention = Retention()
+    legal_hold: str | None = None
+
+
+@dataclass(frozen=True)
+class LockRequest:
+    """File-lock settings a client asked for when creating a version (``None`` = not asked)."""
+
+    retention: Retention | None = None
+    legal_hold: str | None = None
+
+
+def bucket_missing_file_lock() -> B2Error:
+    return bad_request("The bucket is not file lock enabled", p.BUCKET_MISSING_FILE_LOCK)
+
+
+# --- parsing -----------------------------------------------------------------------------------------------
+
+
+def parse_retention(value: Any) -> Retention:
+    """A ``fileRetention`` JSON object → ``Retention`` (400 on anything malformed)."""
+    if not isinstance(value, Mapping):
+        raise bad_request("fileRetention must be an object")
+    mode = value.get("mode")
+    until = value.get("retainUntilTimestamp")
+    if mode is None:
+        if until is not None:
+            raise bad_request("retainUntilTimestamp must be null when the retention mode is null")
+        return Retention()
+    if mode not in RETENTION_MODES:
+        raise bad_request(f"retention mode must be governance or compliance, not {mode!r}")
+    if isinstance(until, str) and until.isdigit():
+        until = int(until)
+    if not isinstance(until, int) or isinstance(until, bool) or until <= 0:
+        raise bad_request("retainUntilTimestamp must be a positive integer of milliseconds")
+    return Retention(str(mode), until)
+
+
+def parse_legal_hold(value: Any) -> str | None:
+    if value is None:
+        return None
+    if value not in LEGAL_HOLD_VALUES:
+        raise bad_request(f"legalHold must be 'on' or 'off', not {value!r}")
+    return str(value)
+
+
+def lock_request_from_json(params: Mapping[str, Any]) -> LockRequest:
+    """``fileRetention`` / ``legalHold`` of b2_start_large_file and b2_copy_file."""
+    raw_retention = params.get("fileRetention")
+    retention = None if raw_retention is None else parse_retention(raw_retention)
+    return LockRequest(retention, parse_legal_hold(params.get("legalHold")))
+
+
+def lock_request_from_headers(headers: Message) -> LockRequest:
+    """The ``X-Bz-File-Retention-*`` / ``X-Bz-File-Legal-Hold`` headers of b2_upload_file."""
+    mode = headers.get(HEADER_RETENTION_MODE)
+    until = headers.get(HEADER_RETAIN_UNTIL)
+    retention = None
+    if mode is not None or until is not None:
+        if mode is None or until is None:
+            raise bad_request(f"{HEADER_RETENTION_MODE} and {HEADER_RETAIN_UNTIL} must be given together")
+        if not until.strip().isdigit():
+            raise bad_request(f"{HEADER_RETAIN_UNTIL} must be milliseconds since the epoch")
+        retention = parse_retention({"mode": mode.strip().lower(), "retainUntilTimestamp": int(until)})
+    hold = headers.get(HEADER_LEGAL_HOLD)
+    return LockRequest(retention, parse_legal_hold(None if hold is None else hold.strip().lower()))
+
+
+# --- new versions ------------------------------------------------------------------------------------------
+
+
+def lock_for_new_version(
+    principal: Principal,
+    bucket: sqlite3.Row,
+    asked: LockRequest,
+    now_ms: int,
+) -> FileLock:
+    """The retention and legal hold a new version gets (explicit, else the bucket default).
+
+    Explicit settings need a lock-enabled bucket (400 ``bucket_missing_file_lock``) and the matching write
+    capability (401); a retention date must lie in the future.
+    """
+    explicit_retention = asked.retention is not None and asked.retention.mode is not None
+    explicit_hold = asked.legal_hold is not None
+    if (explicit_retention or explicit_hold) and not bucket["file_lock_enabled"]:
+        raise bucket_missing_file_lock()
+    if explicit_retention:
+        _auth.require(principal, "writeFileRetentions")
+    if explicit_hold:
+        _auth.require(principal, "writeFileLegalHolds")
+    retention = asked.retention if explicit_retention and asked.retention else None
+    if (
+        retention is not None
+        and retention.retain_until_ms is not None
+        and retention.retain_until_ms <= now_ms
+    ):
+        raise bad_request("retainUntilTimestamp must be in the future")
+    if retention is None and bucket["file_lock_enabled"]:
+        retention = default_retention_for(bucket["default_retention"], now_ms)
+    return FileLock(retention or Retention(), asked.legal_hold)
+
+
+def default_retention_for(stored: str | None, now_ms: int) -> Retention | None:
+    """The retention a bucket's default gives a version created at ``now_ms`` (None without a default)."""
+    if not stored:
+        return None
+    default = json.loads(stored)
+    period = default.get("period")
+    if default.get("mode") is None or not period:
+        return None
+    days = int(period["duration"]) * (YEAR_DAYS if period["unit"] == "years" else 1)
+    return Retention(str(default["mode"]), now_ms + days * DAY_MS)
+
+
+def lock_columns(lock: FileLock) -> dict[str, Any]:
+    """The ``files`` columns that hold ``lock``."""
+    return {
+        "retention_mode": lock.retention.mode,
+        "retention_until_ms": lock.retention.retain_until_ms,
+        "legal_hold": lock.legal_hold,
+    }
+
+
+# --- existing versions -------------------------------------------------------------------------------------
+
+
+def lock_of(row: sqlite3.Row) -> FileLock:
+    return FileLock(Retention(row["retention_mode"], row["retention_until_ms"]), row["legal_hold"])
+
+
+def is_protected(row: sqlite3.Row, now_ms: int) -> bool:
+    """Whether nothing (not even bypassGovernance) may delete the version right now without a decision."""
+    lock = lock_of(row)
+    return lock.legal_hold == "on" or lock.retention.active(now_ms)
+
+
+def check_retention_change(
+    principal: Principal, current: Retention, wanted: Retention, bypass_governance: bool, now_ms: int
+) -> None:
+    """Compliance can only be extended; governance can be shortened or removed only with bypass."""
+    if wanted.mode is not None and wanted.retain_until_ms is not None and wanted.retain_until_ms <= now_ms:
+        raise bad_request("retainUntilTimestamp must be in the future")
+    if not current.active(now_ms):
+        return
+    extends = (
+        wanted.mode is not None
+        and wanted.retain_until_ms is not None
+        and current.retain_until_ms is not None
+        and wanted.retain_until_ms >= current.retain_until_ms
+    )
+    if current.mode == COMPLIANCE:
+        if not (extends and wanted.mode == COMPLIANCE):
+            raise access_denied("compliance retention can only be extended")
+        return
+    if extends:
+        return
+    if not bypass_governance:
+        raise access_denied("shortening or removing governance retention needs bypassGovernance")
+    if not principal.can("bypassGovernance"):
+        raise access_denied("the key lacks the bypassGovernance capability")
+
+
+# --- rendering ---------------------------------------------------------------------------------------------
+
+
+def can_read_retention(principal: Principal, bucket_id: str) -> bool:
+    return principal.can("readFileRetentions") and principal.allows_bucket(bucket_id)
+
+
+def can_read_legal_hold(principal: Principal, bucket_id: str) -> bool:
+    return principal.can("readFileLegalHolds") and principal.allows_bucket(bucket_id)
+
+
+def download_headers(
+    principal: Principal | None, row: sqlite3.Row, bucket_locked: bool
+) -> list[tuple[str, str]]:
+    """Retention / legal-hold headers of a download from a lock-enabled bucket (none otherwise)."""
+    if not bucket_locked:
+        return []
+    bucket_id = str(row["bucket_id"])
+    headers: list[tuple[str, str]] = []
+    withheld: list[str] = []
+    lock = lock_of(row)
+    if principal is not None and can_read_retention(principal, bucket_id):
+        if lock.retention.mode is not None:
+            headers.append((HEADER_RETENTION_MODE, lock.retention.mode))
+            headers.append((HEADER_RETAIN_UNTIL, str(lock.retention.retain_until_ms)))
+    else:
+        withheld += [HEADER_RETENTION_MODE, HEADER_RETAIN_UNTIL]
+    if principal is not None and can_read_legal_hold(principal, bucket_id):
+        if lock.legal_hold is not None:
+            headers.append((HEADER_LEGAL_HOLD, lock.legal_hold))
+    else:
+        withheld.append(HEADER_LEGAL_HOLD)
+    if withheld:
+        headers.append((HEADER_UNAUTHORIZED_TO_READ, ",".join(withheld)))
+    return headers
+
+
+def upload_lock_columns(request: Request, bucket: sqlite3.Row, principal: Principal) -> dict[str, Any]:
+    """``b2_upload_file`` extension: the Object Lock headers (or the bucket default) as ``files`` columns."""
+    asked = lock_request_from_headers(request.headers)
+    return lock_columns(lock_for_new_version(principal, bucket, asked, request.app.now_ms()))
+
+
+_uploads.UPLOAD_EXTENSIONS.append(upload_lock_columns)
+
+
+# --- endpoints ---------------------------------------------------------------------------------------------
+
+
+def _locked_version(
+    request: Request, principal: Principal, capability: str
+) -> tuple[sqlite3.Row, sqlite3.Row]:
+    """The (file, bucket) rows named by ``fileId`` + ``fileName`` after the capability and lock checks."""
+    file_id = request.params.text("fileId")
+    file_name = request.params.text("fileName")
+    with request.app.store.read() as conn:
+        row = conn.execute("SELECT * FROM files WHERE file_id = ?", (file_id,)).fetchone()
+        bucket = None if row is None else _buckets.find(conn, str(row["bucket_id"]))
+    if row is None or bucket is None or row["file_name"] != file_name:
+        raise bad_request(f"File not present: {file_name} {file_id}", p.FILE_NOT_PRESENT)
+    _auth.require(principal, capability, bucket_id=str(row["bucket_id"]), file_name=file_name)
+    if not bucket["file_lock_enabled"]:
+        raise bucket_missing_file_lock()
+    if row["action"] != "upload":
+        raise bad_request(f"file lock settings apply to uploaded files, not to a {row['action']} version")
+    return row, bucket
+
+
+@endpoint("b2_update_file_retention", methods=("POST",))
+def update_file_retention(request: Request) -> dict[str, Any]:
+    principal = _auth.account(request)
+    raw = request.params.opt_object("fileRetention")
+    if raw is None:
+        raise bad_request("required field fileRetention is missing")
+    wanted = parse_retention(raw)
+    bypass = bool(request.params.opt_bool("bypassGovernance"))
+    row, _bucket = _locked_version(request, principal, "writeFileRetentions")
+    now = request.app.now_ms()
+    with request.app.store.write() as conn:
+        current = conn.execute(
+            "SELECT retention_mode, retention_until_ms FROM files WHERE file_id = ?", (row["file_id"],)
+        ).fetchone()
+        if current is None:
+            raise bad_request(f"File not present: {row['file_name']} {row['file_id']}", p.FILE_NOT_PRESENT)
+        check_retention_change(
+            principal,
+            Retention(current["retention_mode"], current["retention_until_ms"]),
+            wanted,
+            bypass,
+            now,
+        )
+        conn.execute(
+            "UPDATE files SET retention_mode = ?, retention_until_ms = ? WHERE file_id = ?",
+            (wanted.mode, wanted.retain_until_ms, row["file_id"]),
+        )
+    return {"fileId": row["file_id"], "fileName": row["file_name"], "fileRetention": wanted.to_json()}
+
+
+@endpoint("b2_update_file_legal_hold", methods=("POST",))
+def update_file_legal_hold(request: Request) -> dict[str, Any]:
+    principal = _auth.account(request)
+    hold = parse_legal_hold(request.params.text("legalHold"))
+    row, _bucket = _locked_version(request, principal, "writeFileLegalHolds")
+    with request.app.store.write() as conn:
+        conn.execute("UPDATE files SET legal_hold = ? WHERE file_id = ?", (hold, row["file_id"]))
+    return {"fileId": row["file_id"], "fileName": row["file_name"], "legalHold": hold}
