@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from b2kit.cli._demo import demo
 from b2kit.cli._server_cmd import server
 
 
@@ -14,3 +15,4 @@ def main() -> None:
 
 
 main.add_command(server)
+main.add_command(demo)

@@ -100,13 +100,19 @@ def require(
 
 
 def list_prefix(principal: Principal, prefix: str, version: str) -> str | None:
-    """The prefix a list call may use: v1 narrows it to the key's prefix (None = nothing visible),
-    v2+ answers 401 when the requested prefix is wider than the key's."""
+    """The prefix a list call may use under the key's name prefix.
+
+    A requested prefix inside the key's prefix is used as is; one that contains it (``"public"`` for a key
+    limited to ``"public/"``, as b2sdk's ``ls`` sends) is narrowed to the key's prefix; a disjoint one is
+    401 on v2+, and lists nothing (None) on v1, which filters silently.
+    """
     key_prefix = principal.name_prefix
     if key_prefix is None or prefix.startswith(key_prefix):
         return prefix
+    if key_prefix.startswith(prefix):
+        return key_prefix
     if version == "v1":
-        return key_prefix if key_prefix.startswith(prefix) else None
+        return None
     raise unauthorized("unauthorized: the prefix must start with the key's name prefix")
 
 

@@ -102,6 +102,9 @@ class BlobStore:
     def size(self, relative: str) -> int:
         return self._path(relative).stat().st_size
 
+    def exists(self, relatives: Iterable[str]) -> bool:
+        return all(self._path(relative).is_file() for relative in relatives)
+
     def delete(self, relatives: Iterable[str]) -> None:
         for relative in relatives:
             self._path(relative).unlink(missing_ok=True)

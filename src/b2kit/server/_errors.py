@@ -8,12 +8,20 @@ from b2kit import _protocol as p
 class B2Error(Exception):
     """A request failed the B2 way; the HTTP layer turns it into the JSON error body."""
 
-    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        retry_after: int | None = None,
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.retry_after = retry_after
+        self.headers = headers
 
     def body(self) -> dict[str, object]:
         return {"status": self.status, "code": self.code, "message": self.message}

@@ -53,6 +53,7 @@ class B2HTTPServer(ThreadingHTTPServer):
 def error_response(error: B2Error) -> Response:
     response = json_response(error.body(), status=error.status)
     response.headers = [("Content-Type", "application/json;charset=utf-8")]
+    response.headers.extend(error.headers)
     if error.retry_after is not None:
         response.headers.append(("Retry-After", str(error.retry_after)))
     return response
