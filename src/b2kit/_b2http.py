@@ -204,12 +204,12 @@ class B2Http:
         self._json_timeout = urllib3.Timeout(connect=connect_timeout, read=json_read_timeout)
         agent = _user_agent()
         self.user_agent = f"{agent} {user_agent_append}" if user_agent_append else agent
-        self._pool = urllib3.PoolManager(
-            num_pools=16,
-            maxsize=max(1, max_connections),
-            block=False,
-            blocksize=BLOCK_SIZE,
-        )
+        self._pool = _pool_manager(max_connections)
+
+    def resize(self, max_connections: int) -> None:
+        """Keep up to ``max_connections`` idle connections per host (call before heavy use)."""
+        old, self._pool = self._pool, _pool_manager(max_connections)
+        old.clear()
 
     # --- public operations ---------------------------------------------------------------------------------
 
@@ -333,6 +333,12 @@ class B2Http:
             response.release_conn()
             raise
         return response
+
+
+def _pool_manager(max_connections: int) -> urllib3.PoolManager:
+    return urllib3.PoolManager(
+        num_pools=16, maxsize=max(1, max_connections), block=False, blocksize=BLOCK_SIZE
+    )
 
 
 def _query_value(value: Any) -> str:

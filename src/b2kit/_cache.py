@@ -90,11 +90,12 @@ class InMemoryCache(AbstractCache):
 
     def save_bucket(self, bucket: NamedBucket) -> None:
         with self._lock:
-            self._name_to_id[bucket.name] = bucket.id_
+            if bucket.name is not None:
+                self._name_to_id[bucket.name] = bucket.id_
 
     def set_bucket_name_cache(self, buckets: Iterable[NamedBucket]) -> None:
         with self._lock:
-            self._name_to_id = {b.name: b.id_ for b in buckets}
+            self._name_to_id = {b.name: b.id_ for b in buckets if b.name is not None}
 
     def remove_bucket_name(self, bucket_name: str) -> None:
         with self._lock:
@@ -123,7 +124,7 @@ class AuthInfoCache(AbstractCache):
         self.info.save_bucket(bucket)
 
     def set_bucket_name_cache(self, buckets: Iterable[NamedBucket]) -> None:
-        self.info.refresh_entire_bucket_name_cache((b.name, b.id_) for b in buckets)
+        self.info.refresh_entire_bucket_name_cache((b.name, b.id_) for b in buckets if b.name is not None)
 
     def remove_bucket_name(self, bucket_name: str) -> None:
         self.info.remove_bucket_name(bucket_name)

@@ -171,7 +171,7 @@ class NonExistentBucket(FileOrBucketNotFound):
     default_message = "Bucket does not exist"
 
 
-class BucketIdNotFound(ResourceNotFound):
+class BucketIdNotFound(NonExistentBucket):
     default_message = "No bucket with this id"
 
 

@@ -1,6 +1,6 @@
 """Immutable values parsed from (and serialized to) B2's JSON and headers.
 
-File versions, application keys, parts, unfinished large files, download authorizations, and the per-file
+File versions, application keys, parts, unfinished large files, and the per-file
 settings a request can carry: server-side encryption, Object-Lock retention and legal hold. Each value has a
 ``from_*`` constructor for the server's shape; settings know how to appear in a JSON request and in headers.
 """
@@ -168,7 +168,7 @@ def _sha1_and_verified(value: str | None) -> tuple[str | None, bool]:
 class FileVersion:
     """One version of a file (or a hide marker, an unfinished large file, a listing's folder entry)."""
 
-    id_: str | None
+    id_: str
     file_name: str
     size: int
     content_type: str | None
@@ -191,7 +191,7 @@ class FileVersion:
         sha1, verified = _sha1_and_verified(data.get("contentSha1"))
         size = data.get("contentLength", data.get("size", 0))
         return cls(
-            id_=data.get("fileId"),
+            id_=data.get("fileId") or "",
             file_name=data["fileName"],
             size=int(size or 0),
             content_type=data.get("contentType"),
@@ -210,7 +210,7 @@ class FileVersion:
         )
 
     @property
-    def file_id(self) -> str | None:
+    def file_id(self) -> str:
         return self.id_
 
     @property
@@ -436,16 +436,3 @@ class FullApplicationKey(ApplicationKey):
     @classmethod
     def from_create_response(cls, data: Mapping[str, Any]) -> FullApplicationKey:
         return cls(**cls._fields(data), application_key=data["applicationKey"])
-
-
-@dataclass(frozen=True)
-class DownloadAuthorization:
-    """A token allowing downloads by name of files starting with ``file_name_prefix`` in one bucket."""
-
-    bucket_id: str
-    file_name_prefix: str
-    authorization_token: str = field(repr=False)
-
-    @classmethod
-    def from_api_response(cls, data: Mapping[str, Any]) -> DownloadAuthorization:
-        return cls(data["bucketId"], data["fileNamePrefix"], data["authorizationToken"])

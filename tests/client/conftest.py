@@ -1,69 +1,59 @@
-"""Client fixtures: an authorized session against the real local server, a bucket, and transfer managers."""
+"""Client fixtures: a B2Api authorized against the real local server, and a fresh bucket in it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+import itertools
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from b2kit._account_info import InMemoryAccountInfo
-from b2kit._copy import CopyManager
-from b2kit._download import DownloadManager
-from b2kit._session import B2Session
-from b2kit._upload import UploadManager
+from b2kit import B2Api, Bucket, InMemoryAccountInfo, RetryPolicy
 from b2kit.server import LocalServer
 
-TRANSFER_WORKERS = 4
+FAST_RETRIES = RetryPolicy(max_attempts=3, initial_delay=0.01, max_delay=0.05, time_budget=10.0)
+"""Quick backoff so tests that provoke retries stay fast."""
+
+_bucket_numbers = itertools.count(1)
+
+
+def _make_api(server: LocalServer, **kwargs) -> B2Api:
+    api = B2Api(InMemoryAccountInfo(), retry_policy=FAST_RETRIES, **kwargs)
+    api.authorize_account(server.realm, server.key_id, server.key)
+    return api
 
 
 @pytest.fixture
-def transfer_session(server: LocalServer) -> B2Session:
-    """A session authorized with the server's master key (part sizes: 100_000 / 1_000_000)."""
-    session = B2Session(InMemoryAccountInfo())
-    session.authorize_account(server.realm, server.key_id, server.key)
-    return session
+def make_api(server: LocalServer) -> Iterator[Callable[..., B2Api]]:
+    """Makes B2Api objects with their own in-memory account info, authorized with the master key."""
+    made: list[B2Api] = []
+
+    def make(**kwargs) -> B2Api:
+        made.append(_make_api(server, **kwargs))
+        return made[-1]
+
+    yield make
+    for api in made:
+        api.close()
 
 
 @pytest.fixture
-def transfer_bucket(transfer_session: B2Session) -> dict[str, Any]:
-    """A private bucket (its JSON) to upload into."""
-    account_id = transfer_session.account_info.get_account_id()
-    return transfer_session.create_bucket(account_id, "transfer-bucket", "allPrivate")
+def fast_retries() -> RetryPolicy:
+    return FAST_RETRIES
 
 
 @pytest.fixture
-def transfer_executor() -> Iterator[ThreadPoolExecutor]:
-    """The thread pool parts and ranges run on (as B2Api's would be)."""
-    with ThreadPoolExecutor(TRANSFER_WORKERS, thread_name_prefix="transfer") as executor:
-        yield executor
+def api(server: LocalServer) -> Iterator[B2Api]:
+    """An authorized B2Api (master key), closed after the test."""
+    with _make_api(server, max_upload_workers=4) as authorized:
+        yield authorized
 
 
 @pytest.fixture
-def upload_manager(transfer_session: B2Session, transfer_executor: ThreadPoolExecutor) -> UploadManager:
-    return UploadManager(transfer_session, transfer_executor, TRANSFER_WORKERS)
+def bucket_name() -> str:
+    return f"test-bucket-{next(_bucket_numbers):04d}"
 
 
 @pytest.fixture
-def download_manager(transfer_session: B2Session, transfer_executor: ThreadPoolExecutor) -> DownloadManager:
-    """Downloads with 256 kB stripes, so parallel saves happen on a few megabytes."""
-    return DownloadManager(
-        transfer_session,
-        transfer_executor,
-        TRANSFER_WORKERS,
-        stripe_size=256_000,
-        max_buffered_bytes=1_000_000,
-    )
-
-
-@pytest.fixture
-def copy_manager(transfer_session: B2Session, transfer_executor: ThreadPoolExecutor) -> CopyManager:
-    return CopyManager(transfer_session, transfer_executor, TRANSFER_WORKERS)
-
-
-@pytest.fixture
-def sequential_upload_manager(transfer_session: B2Session) -> Iterator[UploadManager]:
-    """An upload manager with one worker: parts go strictly in order (for deterministic interruptions)."""
-    with ThreadPoolExecutor(1, thread_name_prefix="sequential") as executor:
-        yield UploadManager(transfer_session, executor, 1)
+def bucket(api: B2Api, bucket_name: str) -> Bucket:
+    """A fresh private bucket."""
+    return api.create_bucket(bucket_name, "allPrivate")

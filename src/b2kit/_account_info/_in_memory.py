@@ -109,6 +109,8 @@ class InMemoryAccountInfo(AbstractAccountInfo):
         return self._data("allowed").allowed
 
     def save_bucket(self, bucket: NamedBucket) -> None:
+        if bucket.name is None:
+            return
         with self._lock:
             self._buckets[bucket.name] = bucket.id_
 

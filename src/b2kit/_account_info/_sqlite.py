@@ -198,6 +198,8 @@ class SqliteAccountInfo(AbstractAccountInfo):
     # --- bucket name cache ---------------------------------------------------------------------------------
 
     def save_bucket(self, bucket: NamedBucket) -> None:
+        if bucket.name is None:
+            return
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO bucket (name, id) VALUES (?, ?)", (bucket.name, bucket.id_))
 
