@@ -43,8 +43,9 @@ from b2kit._transfer_session import StreamingResponse, TransferSession
 CHUNK_SIZE: Final = 1024 * 1024
 """Bytes read from the network per call."""
 
-DEFAULT_STRIPE_SIZE: Final = 8 * 1024 * 1024
-"""Bytes per ranged request of a parallel download."""
+MAX_DEFAULT_STRIPE_SIZE: Final = 8 * 1024 * 1024
+"""Default bytes per ranged request of a parallel download: the account's recommended part size, capped
+here so the bytes waiting to be hashed in order stay small."""
 
 DEFAULT_MAX_BUFFERED_BYTES: Final = 32 * 1024 * 1024
 """Received bytes a parallel download may hold in memory while they wait to be hashed in order."""
@@ -336,7 +337,10 @@ class _ParallelSave:
         real = [exc for exc in errors if not isinstance(exc, _Aborted)]
         try:
             if real or errors:
-                raise (real or errors)[0]
+                first = (real or errors)[0]
+                if isinstance(first, TruncatedOutput):
+                    raise TruncatedOutput(self._received, self._file._span.length) from first
+                raise first
             self._file._check(self._received, self._hasher.hexdigest() if self._verify else None)
         finally:
             self._file._reporter.close()
@@ -381,16 +385,24 @@ class DownloadManager:
         session: TransferSession,
         executor: Executor,
         max_workers: int,
-        stripe_size: int = DEFAULT_STRIPE_SIZE,
+        stripe_size: int | None = None,
         max_buffered_bytes: int = DEFAULT_MAX_BUFFERED_BYTES,
     ) -> None:
-        if stripe_size < 1 or max_buffered_bytes < 0:
+        if (stripe_size is not None and stripe_size < 1) or max_buffered_bytes < 0:
             raise ValueError("stripe_size must be positive and max_buffered_bytes not negative")
         self._session = session
         self.executor = executor
         self.max_workers = max(1, max_workers)
-        self.stripe_size = stripe_size
+        self._stripe_size = stripe_size
         self.max_buffered_bytes = max_buffered_bytes
+
+    @property
+    def stripe_size(self) -> int:
+        """Bytes per ranged request of a parallel save (by default from the account's part size)."""
+        if self._stripe_size is not None:
+            return self._stripe_size
+        recommended = self._session.account_info.get_recommended_part_size()
+        return max(1, min(recommended, MAX_DEFAULT_STRIPE_SIZE))
 
     def download_file_by_id(
         self,

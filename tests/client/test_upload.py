@@ -77,11 +77,11 @@ def part_numbers(session, file_id):
     return [part["partNumber"] for part in session.list_parts(file_id, None, 1000)["parts"]]
 
 
-def test_small_upload_computes_the_sha1_while_sending(upload_manager, transfer_session, transfer_bucket):
+def test_small_upload_computes_the_sha1_while_sending(api, bucket):
     data = b"hello b2kit\n" * 1000
     listener = ProgressListenerForTest()
-    result = upload_manager.upload(
-        transfer_bucket["bucketId"],
+    result = api.upload_manager.upload(
+        bucket.id_,
         "notes/hello.txt",
         UploadSourceBytes(data),
         UploadOptions(content_type="text/plain", file_info={"color": "blue"}),
@@ -91,30 +91,28 @@ def test_small_upload_computes_the_sha1_while_sending(upload_manager, transfer_s
     assert result["contentLength"] == len(data)
     assert result["contentType"] == "text/plain"
     assert result["fileInfo"] == {"color": "blue"}
-    stored = transfer_session.get_file_info_by_id(result["fileId"])
+    stored = api.session.get_file_info_by_id(result["fileId"])
     assert stored["contentSha1"] == sha1_of(data)
     assert listener.total_bytes == len(data)
     assert listener.last_completed == len(data)
     assert listener.get_calls()[-1] == "close()"
 
 
-def test_small_upload_sends_a_known_sha1(upload_manager, transfer_bucket):
+def test_small_upload_sends_a_known_sha1(api, bucket):
     data = os.urandom(5000)
-    result = upload_manager.upload(
-        transfer_bucket["bucketId"], "known.bin", UploadSourceBytes(data, content_sha1=sha1_of(data))
+    result = api.upload_manager.upload(
+        bucket.id_, "known.bin", UploadSourceBytes(data, content_sha1=sha1_of(data))
     )
     assert result["contentSha1"] == sha1_of(data)
 
 
-def test_empty_file_is_a_small_upload(upload_manager, transfer_bucket):
-    result = upload_manager.upload(transfer_bucket["bucketId"], "empty", UploadSourceBytes(b""))
+def test_empty_file_is_a_small_upload(api, bucket):
+    result = api.upload_manager.upload(bucket.id_, "empty", UploadSourceBytes(b""))
     assert result["contentLength"] == 0
     assert result["contentSha1"] == sha1_of(b"")
 
 
-def test_large_file_goes_up_in_parallel_parts_and_comes_back_identical(
-    upload_manager, download_manager, transfer_session, transfer_bucket, tmp_path
-):
+def test_large_file_goes_up_in_parallel_parts_and_comes_back_identical(api, bucket, tmp_path):
     path = tmp_path / "big.bin"
     whole = hashlib.sha1()
     with path.open("wb") as handle:
@@ -153,7 +151,7 @@ def test_large_file_goes_up_in_parallel_parts_and_comes_back_identical(
 
     source = CountingFile(path, content_sha1=whole.hexdigest())
     listener = ProgressListenerForTest()
-    result = upload_manager.upload(transfer_bucket["bucketId"], "big.bin", source, progress_listener=listener)
+    result = api.upload_manager.upload(bucket.id_, "big.bin", source, progress_listener=listener)
     assert result["contentLength"] == size
     assert result["contentSha1"] == "none"
     assert result["fileInfo"]["large_file_sha1"] == whole.hexdigest()
@@ -162,7 +160,7 @@ def test_large_file_goes_up_in_parallel_parts_and_comes_back_identical(
     assert listener.last_completed == size
 
     out = tmp_path / "back.bin"
-    with download_manager.download_file_by_id(result["fileId"]) as downloaded:
+    with api.download_manager.download_file_by_id(result["fileId"]) as downloaded:
         downloaded.save_to(out)
     back = hashlib.sha1()
     with out.open("rb") as handle:
@@ -172,94 +170,92 @@ def test_large_file_goes_up_in_parallel_parts_and_comes_back_identical(
     assert out.stat().st_size == size
 
 
-def test_interrupted_large_upload_resumes_with_only_the_missing_parts(
-    sequential_upload_manager, upload_manager, transfer_session, transfer_bucket
-):
+def test_interrupted_large_upload_resumes_with_only_the_missing_parts(make_api, api, bucket):
     data = os.urandom(5 * PART + 123)
-    bucket_id = transfer_bucket["bucketId"]
+    bucket_id = bucket.id_
     broken = RecordingSource(data, content_sha1=sha1_of(data), fail_from=3 * PART)
     with pytest.raises(OSError, match="disk read error"):
-        sequential_upload_manager.upload(bucket_id, "resume.bin", broken)
+        make_api(max_upload_workers=1).upload_manager.upload(bucket_id, "resume.bin", broken)
 
-    [left] = unfinished(transfer_session, bucket_id)
-    uploaded = part_numbers(transfer_session, left["fileId"])
+    [left] = unfinished(api.session, bucket_id)
+    uploaded = part_numbers(api.session, left["fileId"])
     assert uploaded == [1, 2, 3]
 
     again = RecordingSource(data, content_sha1=sha1_of(data))
     listener = ProgressListenerForTest()
-    result = upload_manager.upload(bucket_id, "resume.bin", again, progress_listener=listener)
+    result = api.upload_manager.upload(bucket_id, "resume.bin", again, progress_listener=listener)
 
     assert result["fileId"] == left["fileId"]
     sent = sorted(offset // PART + 1 for offset, _ in again.opened)
     assert sent == sorted(set(range(1, 7)) - set(uploaded))
     assert listener.completed_history[0] == len(uploaded) * PART
     assert listener.last_completed == len(data)
-    assert unfinished(transfer_session, bucket_id) == []
-    assert transfer_session.get_file_info_by_id(result["fileId"])["contentLength"] == len(data)
+    assert unfinished(api.session, bucket_id) == []
+    assert api.session.get_file_info_by_id(result["fileId"])["contentLength"] == len(data)
 
 
-def test_resume_checks_part_sha1s_when_the_whole_sha1_is_unknown(
-    sequential_upload_manager, upload_manager, transfer_session, transfer_bucket
-):
+def test_resume_checks_part_sha1s_when_the_whole_sha1_is_unknown(make_api, api, bucket):
     data = os.urandom(3 * PART)
-    bucket_id = transfer_bucket["bucketId"]
+    bucket_id = bucket.id_
     with pytest.raises(OSError):
-        sequential_upload_manager.upload(bucket_id, "check.bin", RecordingSource(data, fail_from=2 * PART))
-    [left] = unfinished(transfer_session, bucket_id)
-    assert part_numbers(transfer_session, left["fileId"]) == [1, 2]
+        make_api(max_upload_workers=1).upload_manager.upload(
+            bucket_id, "check.bin", RecordingSource(data, fail_from=2 * PART)
+        )
+    [left] = unfinished(api.session, bucket_id)
+    assert part_numbers(api.session, left["fileId"]) == [1, 2]
 
     again = RecordingSource(data)
-    result = upload_manager.upload(bucket_id, "check.bin", again)
+    result = api.upload_manager.upload(bucket_id, "check.bin", again)
     assert result["fileId"] == left["fileId"]
     # parts 1 and 2 are read once to compare their SHA-1s, part 3 once to be sent
     assert sorted(again.opened) == [(0, PART), (PART, PART), (2 * PART, PART)]
 
 
-def test_unfinished_file_with_different_content_is_not_resumed(
-    sequential_upload_manager, upload_manager, transfer_session, transfer_bucket
-):
+def test_unfinished_file_with_different_content_is_not_resumed(make_api, api, bucket):
     data = os.urandom(3 * PART)
-    bucket_id = transfer_bucket["bucketId"]
+    bucket_id = bucket.id_
     with pytest.raises(OSError):
-        sequential_upload_manager.upload(bucket_id, "changed.bin", RecordingSource(data, fail_from=2 * PART))
-    [left] = unfinished(transfer_session, bucket_id)
+        make_api(max_upload_workers=1).upload_manager.upload(
+            bucket_id, "changed.bin", RecordingSource(data, fail_from=2 * PART)
+        )
+    [left] = unfinished(api.session, bucket_id)
 
     changed = bytes(b ^ 0xFF for b in data[: 2 * PART]) + data[2 * PART :]
-    result = upload_manager.upload(bucket_id, "changed.bin", RecordingSource(changed))
+    result = api.upload_manager.upload(bucket_id, "changed.bin", RecordingSource(changed))
     assert result["fileId"] != left["fileId"]
-    assert [f["fileId"] for f in unfinished(transfer_session, bucket_id)] == [left["fileId"]]
+    assert [f["fileId"] for f in unfinished(api.session, bucket_id)] == [left["fileId"]]
 
 
-def test_resume_can_be_turned_off(
-    sequential_upload_manager, upload_manager, transfer_session, transfer_bucket
-):
+def test_resume_can_be_turned_off(make_api, api, bucket):
     data = os.urandom(3 * PART)
-    bucket_id = transfer_bucket["bucketId"]
+    bucket_id = bucket.id_
     with pytest.raises(OSError):
-        sequential_upload_manager.upload(bucket_id, "fresh.bin", RecordingSource(data, fail_from=2 * PART))
-    [left] = unfinished(transfer_session, bucket_id)
-    result = upload_manager.upload(bucket_id, "fresh.bin", RecordingSource(data), UploadOptions(resume=False))
+        make_api(max_upload_workers=1).upload_manager.upload(
+            bucket_id, "fresh.bin", RecordingSource(data, fail_from=2 * PART)
+        )
+    [left] = unfinished(api.session, bucket_id)
+    result = api.upload_manager.upload(
+        bucket_id, "fresh.bin", RecordingSource(data), UploadOptions(resume=False)
+    )
     assert result["fileId"] != left["fileId"]
 
 
-def test_part_size_override_is_used_and_checked(upload_manager, transfer_session, transfer_bucket):
+def test_part_size_override_is_used_and_checked(api, bucket):
     data = os.urandom(1_500_000)
     source = RecordingSource(data)
-    upload_manager.upload(
-        transfer_bucket["bucketId"], "parts.bin", source, UploadOptions(part_size=500_000, resume=False)
-    )
+    api.upload_manager.upload(bucket.id_, "parts.bin", source, UploadOptions(part_size=500_000, resume=False))
     assert sorted(source.opened) == [(0, 500_000), (500_000, 500_000), (1_000_000, 500_000)]
     with pytest.raises(InvalidPartSizeError):
-        upload_manager.upload(
-            transfer_bucket["bucketId"], "tiny-parts.bin", RecordingSource(data), UploadOptions(part_size=99)
+        api.upload_manager.upload(
+            bucket.id_, "tiny-parts.bin", RecordingSource(data), UploadOptions(part_size=99)
         )
 
 
-def test_unbound_stream_ending_within_one_part_is_a_small_upload(upload_manager, transfer_bucket):
+def test_unbound_stream_ending_within_one_part_is_a_small_upload(api, bucket):
     data = os.urandom(PART)
     listener = ProgressListenerForTest()
-    result = upload_manager.upload_unbound_stream(
-        transfer_bucket["bucketId"], "pipe-small.bin", OneWayStream(data), progress_listener=listener
+    result = api.upload_manager.upload_unbound_stream(
+        bucket.id_, "pipe-small.bin", OneWayStream(data), progress_listener=listener
     )
     assert result["contentSha1"] == sha1_of(data)
     assert result["contentLength"] == len(data)
@@ -267,22 +263,20 @@ def test_unbound_stream_ending_within_one_part_is_a_small_upload(upload_manager,
     assert listener.last_completed == len(data)
 
 
-def test_unbound_stream_longer_than_one_part_is_a_large_file(
-    upload_manager, download_manager, transfer_bucket
-):
+def test_unbound_stream_longer_than_one_part_is_a_large_file(api, bucket):
     data = os.urandom(3 * PART + 777)
     listener = ProgressListenerForTest()
-    result = upload_manager.upload_unbound_stream(
-        transfer_bucket["bucketId"], "pipe-large.bin", OneWayStream(data), progress_listener=listener
+    result = api.upload_manager.upload_unbound_stream(
+        bucket.id_, "pipe-large.bin", OneWayStream(data), progress_listener=listener
     )
     assert result["contentSha1"] == "none"
     assert result["contentLength"] == len(data)
     assert listener.total_bytes == len(data)
     assert listener.last_completed == len(data)
-    with download_manager.download_file_by_id(result["fileId"]) as downloaded:
+    with api.download_manager.download_file_by_id(result["fileId"]) as downloaded:
         assert downloaded.read() == data
 
 
-def test_empty_unbound_stream_uploads_an_empty_file(upload_manager, transfer_bucket):
-    result = upload_manager.upload_unbound_stream(transfer_bucket["bucketId"], "nothing", OneWayStream(b""))
+def test_empty_unbound_stream_uploads_an_empty_file(api, bucket):
+    result = api.upload_manager.upload_unbound_stream(bucket.id_, "nothing", OneWayStream(b""))
     assert result["contentLength"] == 0
