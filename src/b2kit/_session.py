@@ -536,6 +536,8 @@ class B2Session:
             try:
                 response = send(url, token)
             except B2Error as exc:
+                if isinstance(exc, Unauthorized) and not exc.should_retry_upload():
+                    raise self._explain_unauthorized(exc) from exc
                 if not exc.should_retry_upload() or not rewind.repeatable:
                     raise
                 errors.append(exc)
