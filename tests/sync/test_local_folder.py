@@ -2,7 +2,7 @@
 
 import os
 
-from b2kit._sync import LocalFolder, NameFilter, SyncOptions
+from b2kit._sync import LocalFolder, ScanPolicy, SyncOptions
 from b2kit._sync._local_folder import PARTIAL_SUFFIX
 
 
@@ -13,9 +13,9 @@ def make(root, names):
         path.write_bytes(name.encode())
 
 
-def names(folder, warnings=None):
+def names(folder, warnings=None, policy=None):
     sink = warnings.append if warnings is not None else (lambda _m: None)
-    return [e.name for e in folder.walk(sink)]
+    return [e.name for e in folder.walk(policy or ScanPolicy(), sink)]
 
 
 def test_walk_yields_b2_byte_order_across_directories(tmp_path):
@@ -44,7 +44,7 @@ def test_partial_downloads_are_invisible(tmp_path):
 def test_filters_skip_files_and_whole_directories(tmp_path):
     make(tmp_path, ["a.txt", "a.tmp", "cache/x", "sub/cache/y", "sub/z"])
     opts = SyncOptions(exclude_regexes=(r".*\.tmp$",), exclude_dir_regexes=("sub/cache",))
-    assert names(LocalFolder(tmp_path, name_filter=NameFilter.from_options(opts))) == [
+    assert names(LocalFolder(tmp_path), policy=ScanPolicy.from_options(opts)) == [
         "a.txt",
         "cache/x",
         "sub/z",
@@ -57,7 +57,7 @@ def test_symlinks_followed_or_excluded(tmp_path):
     (root / "link").symlink_to(tmp_path / "outside")
     (root / "flink").symlink_to(root / "real")
     assert names(LocalFolder(root)) == ["flink", "link/f", "real"]
-    assert names(LocalFolder(root, follow_symlinks=False)) == ["real"]
+    assert names(LocalFolder(root), policy=ScanPolicy(follow_symlinks=False)) == ["real"]
 
 
 def test_broken_symlink_and_loop_are_warned_and_skipped(tmp_path):

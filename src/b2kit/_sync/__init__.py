@@ -11,6 +11,7 @@ from b2kit._sync._actions import (
     SyncAction,
     UploadAction,
 )
+from b2kit._sync._b2_folder import B2Folder
 from b2kit._sync._entries import SyncEntry, VersionEntry
 from b2kit._sync._errors import (
     DestinationNewerError,
@@ -21,13 +22,15 @@ from b2kit._sync._errors import (
     SyncError,
     UnsupportedFolderPair,
 )
-from b2kit._sync._filters import NameFilter
+from b2kit._sync._filters import NameFilter, ScanPolicy
 from b2kit._sync._local_folder import LocalFolder
 from b2kit._sync._options import CompareMode, NewerMode, SyncOptions
 from b2kit._sync._planning import Direction, merge_sorted, plan_file
 from b2kit._sync._report import SyncListener, SyncReport
+from b2kit._sync._synchronizer import Synchronizer
 
 __all__ = [
+    "B2Folder",
     "CompareMode",
     "CopyAction",
     "DeleteLocalAction",
@@ -41,6 +44,7 @@ __all__ = [
     "LocalFolder",
     "NameFilter",
     "NewerMode",
+    "ScanPolicy",
     "SyncAction",
     "SyncActionsFailed",
     "SyncCancelled",
@@ -49,6 +53,7 @@ __all__ = [
     "SyncListener",
     "SyncOptions",
     "SyncReport",
+    "Synchronizer",
     "UnsupportedFolderPair",
     "UploadAction",
     "VersionEntry",

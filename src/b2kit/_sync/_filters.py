@@ -43,3 +43,19 @@ class NameFilter:
         """True when any directory on the way to ``name`` is excluded (for flat B2 listings)."""
         parts = name.split("/")[:-1]
         return any(self.excludes_dir("/".join(parts[: i + 1])) for i in range(len(parts)))
+
+
+@dataclass(frozen=True)
+class ScanPolicy:
+    """What a folder walk reports: names passing the filter; symlinks followed or not (local side)."""
+
+    name_filter: NameFilter = NameFilter()
+    follow_symlinks: bool = True
+
+    @classmethod
+    def from_options(cls, options: SyncOptions) -> ScanPolicy:
+        return cls(NameFilter.from_options(options), options.follow_symlinks)
+
+
+SCAN_EVERYTHING = ScanPolicy()
+"""The default policy: no filters, symlinks followed."""

@@ -1,0 +1,96 @@
+"""Where the CLI keeps its credentials and how it gets an authorized B2Api.
+
+Credentials live in a SQLite account-info file (mode 0600): ``$B2_ACCOUNT_INFO`` when set, otherwise
+``account_info.sqlite`` in the platform's config directory. ``B2_APPLICATION_KEY_ID`` /
+``B2_APPLICATION_KEY`` (with ``B2_ENVIRONMENT`` as the realm) authorize on the fly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from b2kit import B2Api, SqliteAccountInfo
+from b2kit._exceptions import MissingAccountData
+from b2kit.cli._errors import CommandFailed
+
+ACCOUNT_INFO_ENV = "B2_ACCOUNT_INFO"
+KEY_ID_ENV = "B2_APPLICATION_KEY_ID"
+KEY_ENV = "B2_APPLICATION_KEY"
+REALM_ENV = "B2_ENVIRONMENT"
+DEFAULT_REALM = "production"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An application key and the realm (``production`` or a server URL) it belongs to."""
+
+    key_id: str
+    key: str
+    realm: str
+
+
+def account_info_path() -> Path:
+    """The account-info file: ``$B2_ACCOUNT_INFO`` or the per-user config directory."""
+    override = os.environ.get(ACCOUNT_INFO_ENV)
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path("b2kit") / "account_info.sqlite"
+
+
+def open_account_info() -> SqliteAccountInfo:
+    """Open (creating it 0600 if needed) the CLI's account-info file."""
+    path = account_info_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteAccountInfo(file_name=str(path))
+
+
+def realm_from(option: str | None, info: SqliteAccountInfo | None = None) -> str:
+    """The realm: ``--realm``, then B2_ENVIRONMENT, then the stored one, then production."""
+    if option:
+        return option
+    if os.environ.get(REALM_ENV):
+        return os.environ[REALM_ENV]
+    if info is not None:
+        try:
+            return str(info.get_realm())
+        except MissingAccountData:
+            pass
+    return DEFAULT_REALM
+
+
+def env_credentials(realm_option: str | None = None) -> Credentials | None:
+    """Credentials from B2_APPLICATION_KEY_ID / B2_APPLICATION_KEY, when both are set."""
+    key_id, key = os.environ.get(KEY_ID_ENV), os.environ.get(KEY_ENV)
+    if not key_id or not key:
+        return None
+    return Credentials(key_id, key, realm_from(realm_option))
+
+
+def authorize(credentials: Credentials) -> B2Api:
+    """Authorize and store the result in the account-info file."""
+    api = B2Api(open_account_info())
+    api.authorize_account(
+        realm=credentials.realm, application_key_id=credentials.key_id, application_key=credentials.key
+    )
+    return api
+
+
+def authorized_api() -> B2Api:
+    """A B2Api ready to use: from the environment's key if set, else from the stored authorization."""
+    info = open_account_info()
+    credentials = env_credentials()
+    if credentials is not None:
+        if info.is_same_key(credentials.key_id, credentials.realm):
+            return B2Api(info)
+        return authorize(credentials)
+    try:
+        info.get_account_auth_token()
+    except MissingAccountData:
+        raise CommandFailed(
+            f"not authorized: run `b2kit account authorize KEY_ID KEY` (or set {KEY_ID_ENV} and {KEY_ENV})"
+        ) from None
+    return B2Api(info)

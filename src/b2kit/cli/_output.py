@@ -1,0 +1,104 @@
+"""How commands print: plain lines, JSON for scripts, tables (rich on a terminal), messages on stderr."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_QUIET = "b2kit.quiet"
+_NO_PROGRESS = "b2kit.no_progress"
+_JSON = "b2kit.json"
+
+
+def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value:
+            ctx.meta[key] = value
+
+    return callback
+
+
+def output_options(*, json_flag: bool = False) -> Callable[[F], F]:
+    """Add ``-q/--quiet`` and ``--no-progress`` (and ``--json`` when asked) to a command."""
+
+    def decorate(f: F) -> F:
+        f = click.option(
+            "-q", "--quiet", is_flag=True, expose_value=False, callback=_remember(_QUIET),
+            help="Print nothing but errors (and requested JSON).",
+        )(f)  # fmt: skip
+        f = click.option(
+            "--no-progress", is_flag=True, expose_value=False, callback=_remember(_NO_PROGRESS),
+            help="Do not draw progress bars.",
+        )(f)  # fmt: skip
+        if json_flag:
+            f = click.option(
+                "--json", "json_output", is_flag=True, expose_value=False, callback=_remember(_JSON),
+                help="Print machine-readable JSON.",
+            )(f)  # fmt: skip
+        return f
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class Output:
+    """Printing policy of one command invocation."""
+
+    json_mode: bool = False
+    quiet: bool = False
+    show_progress: bool = True
+
+    @classmethod
+    def from_context(cls, ctx: click.Context | None = None) -> Output:
+        meta = (ctx or click.get_current_context()).meta
+        quiet = bool(meta.get(_QUIET))
+        return cls(
+            json_mode=bool(meta.get(_JSON)),
+            quiet=quiet,
+            show_progress=not quiet and not meta.get(_NO_PROGRESS) and stderr_console().is_terminal,
+        )
+
+    def line(self, text: str) -> None:
+        """A normal output line on stdout (suppressed by ``-q``)."""
+        if not self.quiet:
+            click.echo(text)
+
+    def info(self, text: str) -> None:
+        """A side remark on stderr (suppressed by ``-q``)."""
+        if not self.quiet:
+            click.echo(text, err=True)
+
+    def warning(self, text: str) -> None:
+        """A warning on stderr (always shown)."""
+        click.echo(f"Warning: {text}", err=True)
+
+    def json(self, data: Any) -> None:
+        """Pretty JSON on stdout; printed even with ``-q`` since a script asked for it."""
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """A table: drawn with rich on a terminal, tab-separated lines otherwise."""
+        if self.quiet:
+            return
+        console = Console()
+        if console.is_terminal:
+            table = Table(*headers, box=None, header_style="bold")
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
+        else:
+            for row in rows:
+                click.echo("\t".join(row))
+
+
+def stderr_console() -> Console:
+    """The console progress bars draw on (stderr, so stdout stays clean for data)."""
+    return Console(stderr=True)

@@ -1,0 +1,205 @@
+"""Sync against a real local server: up, down, B2→B2, no-op resync, delete, dry run, refusals, cancel."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from b2kit._sync import (
+    B2Folder,
+    DestinationNewerError,
+    EmptySourceError,
+    LocalFolder,
+    NewerMode,
+    SyncCancelled,
+    Synchronizer,
+    SyncListener,
+    SyncOptions,
+    UnsupportedFolderPair,
+)
+from b2kit._sync._local_folder import PARTIAL_SUFFIX
+
+BIG_NAME = "big/multi-part.bin"
+BIG_SIZE = 2_500_000
+
+
+def sync(source, dest, **options):
+    return Synchronizer(SyncOptions(**options)).sync_folders(source, dest)
+
+
+def b2_names(bucket, versions=False):
+    return sorted(v.file_name for v, _ in bucket.ls("", show_versions=versions, recursive=True))
+
+
+def test_up_and_down_round_trip_nested_tree_byte_for_byte(tmp_path, bucket, make_tree, read_tree):
+    content = make_tree(tmp_path / "src")
+    up = sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, "backup"))
+    assert up.counts == {"upload": len(content)}
+    assert up.bytes_transferred == sum(len(v) for v in content.values())
+    assert b2_names(bucket) == sorted(f"backup/{n}" for n in content)
+
+    down = sync(B2Folder(bucket, "backup"), LocalFolder(tmp_path / "dst"))
+    assert down.counts == {"download": len(content)}
+    assert read_tree(tmp_path / "dst") == content
+
+
+def test_upload_records_source_mtime_and_download_restores_it(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    info = bucket.get_file_info_by_name("a.txt")
+    assert info.file_info["src_last_modified_millis"] == "1700000000000"
+    sync(B2Folder(bucket, ""), LocalFolder(tmp_path / "dst"))
+    assert (tmp_path / "dst" / "a.txt").stat().st_mtime == 1_700_000_000
+
+
+def test_large_file_goes_up_in_parts(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    info = bucket.get_file_info_by_name(BIG_NAME)
+    assert info.size == BIG_SIZE
+    assert info.content_sha1 in (None, "none")  # finished large files carry no whole-file SHA-1
+
+
+def test_second_sync_of_unchanged_tree_transfers_nothing(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, "x"))
+    sync(B2Folder(bucket, "x"), LocalFolder(tmp_path / "dst"))
+    again_up = sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, "x"))
+    again_down = sync(B2Folder(bucket, "x"), LocalFolder(tmp_path / "dst"))
+    assert (again_up.files_transferred, again_up.bytes_transferred) == (0, 0)
+    assert (again_down.files_transferred, again_down.bytes_transferred) == (0, 0)
+
+
+def test_modified_file_is_uploaded_again_as_new_version(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    (tmp_path / "src" / "a.txt").write_bytes(b"alpha v2")
+    report = sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    assert report.counts == {"upload": 1}
+    assert b2_names(bucket, versions=True).count("a.txt") == 2
+
+
+def test_newer_destination_refused_by_default_skipped_or_replaced_on_request(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    os.utime(tmp_path / "src" / "a.txt", (1_600_000_000, 1_600_000_000))
+    with pytest.raises(DestinationNewerError, match=r"a\.txt"):
+        sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    assert (
+        sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""), newer=NewerMode.SKIP).files_transferred == 0
+    )
+    assert sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""), newer=NewerMode.REPLACE).counts == {
+        "upload": 1
+    }
+
+
+def test_delete_removes_remote_files_gone_locally_with_all_versions(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    (tmp_path / "src" / "a.txt").unlink()
+    (tmp_path / "src" / "b" / "c.txt").write_bytes(b"changed")
+    report = sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""), delete=True)
+    assert report.counts == {"upload": 1, "delete": 2}  # a.txt, and the old version of b/c.txt
+    assert "a.txt" not in b2_names(bucket, versions=True)
+    assert b2_names(bucket, versions=True).count("b/c.txt") == 1
+
+
+def test_without_delete_remote_extras_stay(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    (tmp_path / "src" / "a.txt").unlink()
+    assert sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, "")).counts == {}
+    assert "a.txt" in b2_names(bucket)
+
+
+def test_keep_days_hides_remote_file_gone_locally(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    (tmp_path / "src" / "a.txt").unlink()
+    assert sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""), keep_days=7).counts == {"hide": 1}
+    assert "a.txt" not in b2_names(bucket)
+    assert "a.txt" in b2_names(bucket, versions=True)
+
+
+def test_delete_down_removes_local_files_missing_on_b2(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    (tmp_path / "dst").mkdir()
+    (tmp_path / "dst" / "stray.txt").write_bytes(b"x")
+    report = sync(B2Folder(bucket, ""), LocalFolder(tmp_path / "dst"), delete=True)
+    assert report.counts["delete"] == 1
+    assert not (tmp_path / "dst" / "stray.txt").exists()
+
+
+def test_dry_run_reports_actions_but_changes_nothing(tmp_path, bucket, make_tree):
+    content = make_tree(tmp_path / "src")
+    report = sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""), dry_run=True)
+    assert report.dry_run and report.counts == {"upload": len(content)}
+    assert b2_names(bucket) == []
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    down = sync(B2Folder(bucket, ""), LocalFolder(tmp_path / "dst"), dry_run=True)
+    assert down.counts == {"download": len(content)}
+    assert not (tmp_path / "dst").exists()
+
+
+def test_b2_to_b2_sync_copies_server_side(tmp_path, api, bucket, make_tree, read_tree):
+    content = make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, "one"))
+    other = api.create_bucket("sync-tests-copy", "allPrivate")
+    report = sync(B2Folder(bucket, "one"), B2Folder(other, "two"))
+    assert report.counts == {"copy": len(content)}
+    sync(B2Folder(other, "two"), LocalFolder(tmp_path / "dst"))
+    assert read_tree(tmp_path / "dst") == content
+    assert sync(B2Folder(bucket, "one"), B2Folder(other, "two")).files_transferred == 0
+
+
+def test_empty_source_is_refused_unless_allowed(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EmptySourceError):
+        sync(LocalFolder(tmp_path / "empty"), B2Folder(bucket, ""), delete=True)
+    assert b2_names(bucket) != []
+    sync(LocalFolder(tmp_path / "empty"), B2Folder(bucket, ""), delete=True, allow_empty_source=True)
+    assert b2_names(bucket, versions=True) == []
+
+
+def test_local_to_local_is_refused(tmp_path):
+    with pytest.raises(UnsupportedFolderPair):
+        sync(LocalFolder(tmp_path), LocalFolder(tmp_path / "x"))
+
+
+def test_excluded_files_are_neither_uploaded_nor_deleted(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    report = sync(
+        LocalFolder(tmp_path / "src"),
+        B2Folder(bucket, ""),
+        exclude_regexes=(r".*\.txt$",),
+        exclude_dir_regexes=("big",),
+    )
+    assert not any(n.endswith(".txt") or n.startswith("big/") for n in b2_names(bucket))
+    assert report.files_transferred == len(b2_names(bucket))
+
+
+class CancelOnFirstBytes(SyncListener):
+    def __init__(self):
+        self.synchronizer = None
+
+    def bytes_transferred(self, byte_count):
+        self.synchronizer.cancel()
+
+
+def test_cancelled_download_leaves_no_partial_file(tmp_path, bucket, make_tree, read_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    listener = CancelOnFirstBytes()
+    synchronizer = Synchronizer(SyncOptions(max_workers=1), listener)
+    listener.synchronizer = synchronizer
+    with pytest.raises(SyncCancelled):
+        synchronizer.sync_folders(B2Folder(bucket, ""), LocalFolder(tmp_path / "dst"))
+    leftovers = [p.name for p in (tmp_path / "dst").rglob("*") if p.is_file()]
+    assert not [n for n in leftovers if n.endswith(PARTIAL_SUFFIX)]
+    src = read_tree(tmp_path / "src")
+    assert all(src[name] == data for name, data in read_tree(tmp_path / "dst").items())
+    assert len(leftovers) < len(src)
