@@ -157,5 +157,11 @@ def wire(server: LocalServer) -> Wire:
 
 
 @pytest.fixture
+def wire_for() -> Any:
+    """``wire_for(server)`` builds a ``Wire`` for another server (restarts, special configs)."""
+    return Wire
+
+
+@pytest.fixture
 def bucket(wire: Wire) -> dict[str, Any]:
     return wire.create_bucket("test-bucket")

@@ -102,14 +102,15 @@ def require(
 def list_prefix(principal: Principal, prefix: str, version: str) -> str | None:
     """The prefix a list call may use under the key's name prefix.
 
-    A requested prefix inside the key's prefix is used as is; one that contains it (``"public"`` for a key
-    limited to ``"public/"``, as b2sdk's ``ls`` sends) is narrowed to the key's prefix; a disjoint one is
-    401 on v2+, and lists nothing (None) on v1, which filters silently.
+    A requested prefix inside the key's prefix is used as is. v1 filters silently: a wider prefix is
+    narrowed to the key's, a disjoint one lists nothing (None). v2+ answer 401, except that a non-empty
+    prefix the key's prefix starts with (``"public"`` for a key limited to ``"public/"``, which b2sdk's
+    ``ls`` sends to probe for a file) is narrowed too.
     """
     key_prefix = principal.name_prefix
     if key_prefix is None or prefix.startswith(key_prefix):
         return prefix
-    if key_prefix.startswith(prefix):
+    if key_prefix.startswith(prefix) and (prefix or version == "v1"):
         return key_prefix
     if version == "v1":
         return None

@@ -13,7 +13,9 @@ from typing import Any
 from b2kit.server import _auth
 from b2kit.server._app import App
 from b2kit.server._config import ServerConfig
+from b2kit.server._faults import FaultInjector
 from b2kit.server._http import B2HTTPServer
+from b2kit.server._lifecycle import Scheduler
 
 
 class LocalServer:
@@ -35,6 +37,7 @@ class LocalServer:
         self._app: App | None = None
         self._http: B2HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._lifecycle: Scheduler | None = None
 
     def start(self) -> LocalServer:
         app = App(self.config, self.data_dir)
@@ -46,8 +49,11 @@ class LocalServer:
         host, port = http.server_address[:2]
         app.realm = f"http://{_url_host(str(host))}:{port}"
         self._app, self._http = app, http
-        self._thread = threading.Thread(target=http.serve_forever, name="b2kit-server", daemon=True)
+        self._thread = threading.Thread(
+            target=http.serve_forever, kwargs={"poll_interval": 0.05}, name="b2kit-server", daemon=True
+        )
         self._thread.start()
+        self._lifecycle = Scheduler(app).start()
         return self
 
     @property
@@ -76,11 +82,19 @@ class LocalServer:
     def account_id(self) -> str:
         return self._running.account.account_id
 
+    @property
+    def faults(self) -> FaultInjector:
+        """This server's fault injection, e.g. ``s.faults.add(FaultRule("b2_upload_file", times=2))``."""
+        return self._running.faults
+
     def expire_tokens(self) -> int:
         """Expire every account token issued so far; returns how many."""
         return _auth.expire_account_tokens(self._running)
 
     def stop(self) -> None:
+        if self._lifecycle is not None:
+            self._lifecycle.stop()
+            self._lifecycle = None
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()

@@ -1,5 +1,8 @@
 """Metadata storage: one SQLite database (WAL) in the data dir, short transactions from a connection pool.
 
+WAL with ``synchronous=NORMAL`` keeps the database consistent after any crash and loses no committed
+transaction when the process dies (kill -9); only an OS crash or power cut may drop the last commits.
+
 Schema overview (``files`` is the heart; every other module reads and writes these tables):
 
 - ``settings``: account id and other per-data-dir constants.
@@ -131,7 +134,7 @@ class Store:
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
