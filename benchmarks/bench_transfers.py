@@ -1,0 +1,269 @@
+"""Transfer benchmark: b2kit against the official b2sdk, both talking to one b2kit LocalServer.
+
+Usage (full size: a 1 GiB file and a folder of 2,000 small files)::
+
+    .venv/bin/python benchmarks/bench_transfers.py
+    .venv/bin/python benchmarks/bench_transfers.py --size-mib 64 --files 200      # quick run
+
+The server runs in this process with real B2 part sizes (absoluteMinimumPartSize 5 MB, recommendedPartSize
+100 MB). Every measurement (SDK x operation) runs in a fresh subprocess, so its peak RSS
+(``getrusage(RUSAGE_SELF).ru_maxrss``) belongs to that SDK and operation alone. Both SDKs get the same number
+of worker threads; small files are sent/fetched by the same harness (a thread pool calling the SDK's
+``upload_local_file`` / ``download_file_by_name(...).save_to``), large files by each SDK's own parallel
+machinery. Every download is checked against the source SHA-1 after the timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+SIDES = ("b2kit", "b2sdk")
+OPERATIONS = ("upload-large", "download-large", "upload-small", "download-small")
+LARGE_NAME = "large/big.bin"
+SMALL_PREFIX = "small/"
+BLOCK = 1024 * 1024
+
+
+# --- worker side: one SDK, one operation, in its own process -----------------------------------------------
+
+
+def _connect(side: str, realm: str, key_id: str, key: str, workers: int, bucket_name: str):
+    if side == "b2kit":
+        from b2kit import B2Api, InMemoryAccountInfo
+
+        api = B2Api(InMemoryAccountInfo(), max_upload_workers=workers)
+        api.authorize_account(realm, key_id, key)
+    else:
+        from b2sdk.v2 import B2Api, InMemoryAccountInfo
+
+        api = B2Api(InMemoryAccountInfo(), max_upload_workers=workers, max_download_workers=workers)
+        api.authorize_account(realm, key_id, key)
+    return api.get_bucket_by_name(bucket_name)
+
+
+def _small_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if path.is_file())
+
+
+def _run_operation(bucket, operation: str, data_dir: Path, out_dir: Path, workers: int) -> tuple[int, int]:
+    """Do the operation; returns (bytes moved, files moved)."""
+    if operation == "upload-large":
+        path = data_dir / "big.bin"
+        bucket.upload_local_file(local_file=str(path), file_name=LARGE_NAME)
+        return path.stat().st_size, 1
+    if operation == "download-large":
+        target = out_dir / "big.bin"
+        bucket.download_file_by_name(LARGE_NAME).save_to(str(target))
+        return target.stat().st_size, 1
+    files = _small_files(data_dir / "small")
+    if operation == "upload-small":
+
+        def send(path: Path) -> int:
+            bucket.upload_local_file(local_file=str(path), file_name=SMALL_PREFIX + path.name)
+            return path.stat().st_size
+
+        with ThreadPoolExecutor(workers) as pool:
+            return sum(pool.map(send, files)), len(files)
+
+    def fetch(path: Path) -> int:
+        target = out_dir / path.name
+        bucket.download_file_by_name(SMALL_PREFIX + path.name).save_to(str(target))
+        return target.stat().st_size
+
+    with ThreadPoolExecutor(workers) as pool:
+        return sum(pool.map(fetch, files)), len(files)
+
+
+def worker_main(args: argparse.Namespace) -> None:
+    bucket = _connect(args.side, args.realm, args.key_id, args.key, args.workers, args.bucket)
+    started = time.perf_counter()
+    moved, files = _run_operation(
+        bucket, args.operation, Path(args.data_dir), Path(args.out_dir), args.workers
+    )
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "bytes": moved, "files": files, "peak_kib": peak_kib}))
+
+
+# --- parent side: data, server, subprocesses, report -------------------------------------------------------
+
+
+def _make_data(data_dir: Path, size_mib: int, files: int, file_size: int) -> tuple[str, dict[str, str]]:
+    """A large random file and a folder of small ones; returns their SHA-1s."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    sha1 = hashlib.sha1()
+    with (data_dir / "big.bin").open("wb") as handle:
+        for _ in range(size_mib):
+            block = os.urandom(BLOCK)
+            sha1.update(block)
+            handle.write(block)
+    small = data_dir / "small"
+    small.mkdir(exist_ok=True)
+    small_sha1s = {}
+    for index in range(files):
+        content = os.urandom(file_size)
+        name = f"file-{index:05d}.dat"
+        (small / name).write_bytes(content)
+        small_sha1s[name] = hashlib.sha1(content).hexdigest()
+    return sha1.hexdigest(), small_sha1s
+
+
+def _sha1_of_file(path: Path) -> str:
+    sha1 = hashlib.sha1()
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            sha1.update(block)
+    return sha1.hexdigest()
+
+
+def _measure(side: str, operation: str, common: list[str], out_dir: Path) -> dict[str, float]:
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        "--side",
+        side,
+        "--operation",
+        operation,
+        "--bucket",
+        f"bench-{side}",
+        "--out-dir",
+        str(out_dir),
+        *common,
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"{side} {operation} failed:\n{completed.stderr}")
+    result: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _verify(operation: str, out_dir: Path, big_sha1: str, small_sha1s: dict[str, str]) -> None:
+    if operation == "download-large":
+        if _sha1_of_file(out_dir / "big.bin") != big_sha1:
+            raise SystemExit(f"downloaded large file in {out_dir} does not match")
+    elif operation == "download-small":
+        for name, sha1 in small_sha1s.items():
+            if hashlib.sha1((out_dir / name).read_bytes()).hexdigest() != sha1:
+                raise SystemExit(f"downloaded {name} in {out_dir} does not match")
+
+
+def _rate(operation: str, result: dict[str, float]) -> float:
+    if operation.endswith("large"):
+        return result["bytes"] / result["seconds"] / 1e6
+    return result["files"] / result["seconds"]
+
+
+def _report(results: dict[tuple[str, str], dict[str, float]]) -> None:
+    print()
+    print(f"{'operation':<16}{'b2kit':>17}{'b2sdk':>17}{'ratio':>8}{'b2kit RSS':>12}{'b2sdk RSS':>12}")
+    for operation in OPERATIONS:
+        unit = "MB/s" if operation.endswith("large") else "files/s"
+        ours, theirs = results[("b2kit", operation)], results[("b2sdk", operation)]
+        rate_ours, rate_theirs = _rate(operation, ours), _rate(operation, theirs)
+        print(
+            f"{operation:<16}{rate_ours:>9.1f} {unit:<7}{rate_theirs:>9.1f} {unit:<7}"
+            f"{rate_ours / rate_theirs:>7.2f}x"
+            f"{ours['peak_kib'] / 1024:>8.0f} MiB{theirs['peak_kib'] / 1024:>8.0f} MiB"
+        )
+    print()
+    print("ratio = b2kit / b2sdk (higher is better); RSS = peak resident set size of the measuring process")
+
+
+def parent_main(args: argparse.Namespace) -> None:
+    from b2kit import B2Api, InMemoryAccountInfo
+    from b2kit.server import LocalServer
+
+    work = Path(tempfile.mkdtemp(prefix="b2kit-bench-", dir=args.work_dir))
+    try:
+        print(
+            f"preparing {args.size_mib} MiB file and {args.files} files of {args.file_size} bytes in {work}"
+        )
+        big_sha1, small_sha1s = _make_data(work / "data", args.size_mib, args.files, args.file_size)
+        with LocalServer(data_dir=work / "server") as server:
+            admin = B2Api(InMemoryAccountInfo())
+            admin.authorize_account(server.realm, server.key_id, server.key)
+            for side in SIDES:
+                admin.create_bucket(f"bench-{side}", "allPrivate")
+            info = admin.account_info
+            print(
+                f"server {server.realm}: absoluteMinimumPartSize={info.get_absolute_minimum_part_size()}, "
+                f"recommendedPartSize={info.get_recommended_part_size()}; workers={args.workers}"
+            )
+            admin.close()
+            common = [
+                "--realm",
+                server.realm,
+                "--key-id",
+                server.key_id,
+                "--key",
+                server.key,
+                "--workers",
+                str(args.workers),
+                "--data-dir",
+                str(work / "data"),
+            ]
+            results: dict[tuple[str, str], dict[str, float]] = {}
+            for operation in OPERATIONS:
+                for side in SIDES:
+                    out_dir = work / f"out-{side}-{operation}"
+                    out_dir.mkdir()
+                    result = _measure(side, operation, common, out_dir)
+                    _verify(operation, out_dir, big_sha1, small_sha1s)
+                    shutil.rmtree(out_dir)
+                    results[(side, operation)] = result
+                    unit = "MB/s" if operation.endswith("large") else "files/s"
+                    rate, peak = _rate(operation, result), result["peak_kib"] / 1024
+                    print(
+                        f"  {side:<6} {operation:<15} {result['seconds']:8.2f} s  "
+                        f"{rate:9.1f} {unit}  peak RSS {peak:.0f} MiB",
+                        flush=True,
+                    )
+        _report(results)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size-mib", type=int, default=1024, help="size of the large file (MiB)")
+    parser.add_argument("--files", type=int, default=2000, help="number of small files")
+    parser.add_argument("--file-size", type=int, default=10_000, help="size of each small file (bytes)")
+    parser.add_argument("--workers", type=int, default=10, help="transfer threads for both SDKs")
+    parser.add_argument(
+        "--work-dir", default=None, help="where the temporary data goes (default: system temp)"
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    for hidden in (
+        "--side",
+        "--operation",
+        "--realm",
+        "--key-id",
+        "--key",
+        "--bucket",
+        "--data-dir",
+        "--out-dir",
+    ):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker_main(args)
+    else:
+        parent_main(args)
+
+
+if __name__ == "__main__":
+    main()
