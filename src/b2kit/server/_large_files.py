@@ -128,8 +128,8 @@ def store_part(
     return part_json(row, large["sse"])
 
 
-def _requested_sse(request: Request, bucket: sqlite3.Row) -> dict[str, Any]:
-    raw = request.params.opt_object("serverSideEncryption")
+def requested_sse(raw: dict[str, Any] | None, bucket: sqlite3.Row) -> dict[str, Any]:
+    """``sse`` / ``sse_key_md5`` columns for a JSON encryption setting, else the bucket default."""
     if raw is None:
         return {"sse": bucket["default_sse"]}
     mode = raw.get("mode")
@@ -142,12 +142,12 @@ def _requested_sse(request: Request, bucket: sqlite3.Row) -> dict[str, Any]:
     if mode == "SSE-C":
         return {
             "sse": json.dumps({"algorithm": "AES256", "mode": "SSE-C"}),
-            "sse_key_md5": _customer_md5(raw),
+            "sse_key_md5": json_customer_key_md5(raw),
         }
     raise bad_request(f"unknown encryption mode {mode!r}")
 
 
-def _customer_md5(raw: dict[str, Any]) -> str:
+def json_customer_key_md5(raw: dict[str, Any]) -> str:
     try:
         key = base64.b64decode(str(raw.get("customerKey", "")), validate=True)
     except binascii.Error as exc:
@@ -175,7 +175,8 @@ def _start_timestamp(request: Request) -> int:
     return stamp
 
 
-def _content_type(value: str, file_name: str) -> str:
+def checked_content_type(value: str, file_name: str) -> str:
+    """A ``contentType`` parameter, with ``b2/x-auto`` resolved from the file name."""
     value = value.strip()
     if value == p.CONTENT_TYPE_AUTO:
         return mimetypes.guess_type(file_name, strict=False)[0] or "application/octet-stream"
@@ -192,7 +193,7 @@ def start_large_file(request: Request) -> dict[str, Any]:
     file_name = _files.checked_name(params.text("fileName"))
     _auth.require(principal, "writeFiles", bucket_id=bucket_id, file_name=file_name)
     info = checked_file_info(params.opt_object("fileInfo") or {}, file_name)
-    content_type = _content_type(params.text("contentType"), file_name)
+    content_type = checked_content_type(params.text("contentType"), file_name)
     stamp = _start_timestamp(request)
     asked = _file_lock.lock_request_from_json(
         {"fileRetention": params.raw("fileRetention"), **_hold(request)}
@@ -211,7 +212,7 @@ def start_large_file(request: Request) -> dict[str, Any]:
                 "content_type": content_type,
                 "file_info": json.dumps(info),
                 "upload_ms": stamp,
-                **_requested_sse(request, bucket),
+                **requested_sse(params.opt_object("serverSideEncryption"), bucket),
                 **_file_lock.lock_columns(lock),
             },
         )

@@ -1,0 +1,219 @@
+"""Lifecycle rules applied to the stored files: hide after N days, delete N days after hiding, cancel
+unfinished large files N days after they started (protocol §10.1).
+
+``run_pass(app, now_ms)`` applies every bucket's rules as of ``now_ms``; the server runs a pass when it
+starts and then every ``PASS_INTERVAL_SECONDS`` (``Scheduler``), and ``POST /_b2kit/lifecycle`` (master key,
+optional ``{"now": <ms>}``) runs one on demand so tests can move time forward instead of waiting days.
+
+Semantics: a version is hidden from the moment a newer version (upload or hide marker) of its name exists;
+"days from hiding" count from that newer version's upload time. A hide marker with nothing left behind it
+goes once its own age passes the same limit. Versions under legal hold or unexpired retention are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby, pairwise
+from typing import TYPE_CHECKING, Any
+
+from b2kit import _protocol as p
+from b2kit.server import _file_lock, _files
+from b2kit.server._admin import _require_master
+from b2kit.server._errors import bad_request
+from b2kit.server._exchange import Request
+from b2kit.server._routes import ADMIN, endpoint
+
+if TYPE_CHECKING:
+    from b2kit.server._app import App
+
+log = logging.getLogger("b2kit.server.lifecycle")
+
+DAY_MS = 86_400_000
+PASS_INTERVAL_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One lifecycle rule with its day counts converted to milliseconds (None = not set)."""
+
+    prefix: str
+    hide_after_ms: int | None
+    delete_after_ms: int | None
+    cancel_after_ms: int | None
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Rule:
+        def days(field: str) -> int | None:
+            value = raw.get(field)
+            return None if value is None else int(value) * DAY_MS
+
+        return cls(
+            str(raw.get("fileNamePrefix", "")),
+            days("daysFromUploadingToHiding"),
+            days("daysFromHidingToDeleting"),
+            days("daysFromStartingToCancelingUnfinishedLargeFiles"),
+        )
+
+
+@dataclass(frozen=True)
+class LifecycleReport:
+    """What one pass did."""
+
+    hidden: int = 0
+    deleted: int = 0
+    cancelled: int = 0
+
+    def __add__(self, other: LifecycleReport) -> LifecycleReport:
+        return LifecycleReport(
+            self.hidden + other.hidden, self.deleted + other.deleted, self.cancelled + other.cancelled
+        )
+
+    def to_json(self) -> dict[str, int]:
+        return {"hidden": self.hidden, "deleted": self.deleted, "cancelled": self.cancelled}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Decisions for one name's versions (newest first): hide the name and/or delete these versions."""
+
+    hide: bool
+    delete: tuple[sqlite3.Row, ...]
+
+
+def plan_name(versions: list[sqlite3.Row], rule: Rule, now_ms: int) -> Plan:
+    """What ``rule`` does to one name's finished versions (uploads and hide markers, newest first)."""
+    newest = versions[0]
+    hide = (
+        rule.hide_after_ms is not None
+        and newest["action"] == "upload"
+        and newest["upload_ms"] + rule.hide_after_ms <= now_ms
+    )
+    if rule.delete_after_ms is None:
+        return Plan(hide, ())
+    delete = [
+        older
+        for newer, older in pairwise(versions)
+        if newer["upload_ms"] + rule.delete_after_ms <= now_ms and not _file_lock.is_protected(older, now_ms)
+    ]
+    nothing_behind = len(delete) == len(versions) - 1
+    if newest["action"] == "hide" and nothing_behind and newest["upload_ms"] + rule.delete_after_ms <= now_ms:
+        delete.append(newest)
+    return Plan(hide, tuple(delete))
+
+
+def run_pass(app: App, now_ms: int) -> LifecycleReport:
+    """Apply every bucket's lifecycle rules as of ``now_ms``; one short transaction per rule."""
+    with app.store.read() as conn:
+        buckets = conn.execute("SELECT bucket_id, lifecycle_rules FROM buckets").fetchall()
+    report = LifecycleReport()
+    for bucket in buckets:
+        for raw in json.loads(bucket["lifecycle_rules"]):
+            report += _apply(app, str(bucket["bucket_id"]), Rule.from_json(raw), now_ms)
+    return report
+
+
+def _apply(app: App, bucket_id: str, rule: Rule, now_ms: int) -> LifecycleReport:
+    blobs: list[str] = []
+    hidden = deleted = cancelled = 0
+    with app.store.write() as conn:
+        for versions in _names(conn, bucket_id, rule.prefix):
+            plan = plan_name(versions, rule, now_ms)
+            for row in plan.delete:
+                blobs += _files.delete_version_rows(conn, row)
+                deleted += 1
+            if plan.hide:
+                _hide(conn, app, versions[0])
+                hidden += 1
+        if rule.cancel_after_ms is not None:
+            for row in _unfinished(conn, bucket_id, rule.prefix, now_ms - rule.cancel_after_ms):
+                blobs += _files.cancel_start_version(conn, row)
+                cancelled += 1
+    app.blobs.delete(blobs)
+    return LifecycleReport(hidden, deleted, cancelled)
+
+
+def _names(conn: sqlite3.Connection, bucket_id: str, prefix: str) -> Iterator[list[sqlite3.Row]]:
+    """Each name's finished versions under ``prefix``, newest first."""
+    rows = conn.execute(
+        "SELECT * FROM files WHERE bucket_id = ? AND action != 'start' AND substr(file_name, 1, ?) = ? "
+        f"ORDER BY file_name, {_files.NEWEST_FIRST}",
+        (bucket_id, len(prefix), prefix),
+    )
+    for _name, group in groupby(rows, key=lambda row: row["file_name"]):
+        yield list(group)
+
+
+def _unfinished(
+    conn: sqlite3.Connection, bucket_id: str, prefix: str, started_before: int
+) -> list[sqlite3.Row]:
+    return list(
+        conn.execute(
+            "SELECT * FROM files WHERE bucket_id = ? AND action = 'start' AND substr(file_name, 1, ?) = ? "
+            "AND upload_ms <= ?",
+            (bucket_id, len(prefix), prefix, started_before),
+        ).fetchall()
+    )
+
+
+def _hide(conn: sqlite3.Connection, app: App, newest: sqlite3.Row) -> None:
+    _files.insert_version(
+        conn,
+        {
+            "bucket_id": newest["bucket_id"],
+            "file_name": newest["file_name"],
+            "action": "hide",
+            "content_length": 0,
+            "content_sha1": _files.EMPTY_SHA1,
+            "content_md5": _files.EMPTY_MD5,
+            "content_type": p.HIDE_MARKER_CONTENT_TYPE,
+            "upload_ms": max(app.now_ms(), int(newest["upload_ms"]) + 1),
+        },
+    )
+
+
+class Scheduler:
+    """Runs a pass now and then every ``interval`` seconds on a daemon thread until ``stop()``."""
+
+    def __init__(self, app: App, interval: float = PASS_INTERVAL_SECONDS) -> None:
+        self._app = app
+        self._interval = interval
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="b2kit-lifecycle", daemon=True)
+
+    def start(self) -> Scheduler:
+        self._run_once()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        while not self._stopped.wait(self._interval):
+            self._run_once()
+
+    def _run_once(self) -> None:
+        try:
+            report = run_pass(self._app, self._app.now_ms())
+        except (sqlite3.Error, OSError):
+            log.exception("lifecycle pass failed; it runs again at the next interval")
+            return
+        if report != LifecycleReport():
+            log.info("lifecycle pass: %s", report.to_json())
+
+
+@endpoint("lifecycle", methods=("POST",), namespace=ADMIN)
+def lifecycle(request: Request) -> dict[str, Any]:
+    """Run one lifecycle pass now, or as of ``now`` (ms since the epoch) to simulate days passing."""
+    _require_master(request)
+    now = request.params.opt_int("now") or request.app.now_ms()
+    if now < 0:
+        raise bad_request("now must be milliseconds since the epoch")
+    return {"now": now, **run_pass(request.app, now).to_json()}
