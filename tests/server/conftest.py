@@ -128,7 +128,8 @@ class Wire:
         headers = dict(kwargs.pop("headers", {}))
         if token:
             headers["Authorization"] = token
-        url = f"{self.realm}/file/{bucket_name}/{p.encode_name(name)}"
+        # dots encoded too, so that the HTTP client keeps names like "../x" as they are
+        url = f"{self.realm}/file/{bucket_name}/{p.encode_name(name).replace('.', '%2E')}"
         return self.request(method, url, headers=headers, **kwargs)
 
     def download_by_id(

@@ -14,8 +14,10 @@ from b2kit.server._errors import bad_request
 _KEY = re.compile(r"[A-Za-z0-9\-_.`~!#$%^&*'|+]+")
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _QUOTED = r'"(?:[^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*"'
-_DISPOSITION = re.compile(rf"\s*{_TOKEN}\s*(;\s*{_TOKEN}\s*=\s*({_TOKEN}|{_QUOTED})\s*)*;?\s*")
-_EXT_VALUE = re.compile(r"(?i)utf-8''[!#$&+\-.^_`|~0-9A-Za-z%]*")
+_PARAM_NAME = r"[!#$%&'+\-.^_`|~0-9A-Za-z]+"
+_EXT_VALUE = r"(?i:utf-8)''[!#$&+\-.^_`|~0-9A-Za-z%]*"
+_PARAM = rf"(?:{_PARAM_NAME}\s*=\s*(?:{_TOKEN}|{_QUOTED})|{_PARAM_NAME}\*\s*=\s*{_EXT_VALUE})"
+_DISPOSITION = re.compile(rf"\s*{_PARAM_NAME}\s*(?:;\s*{_PARAM}\s*)*;?\s*")
 _LANGUAGES = re.compile(r"\s*[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\s*(,\s*[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\s*)*")
 _DIRECTIVES = re.compile(
     rf"\s*{_TOKEN}(\s*=\s*({_TOKEN}|{_QUOTED}))?\s*(,\s*{_TOKEN}(\s*=\s*({_TOKEN}|{_QUOTED}))?\s*)*"
@@ -56,7 +58,7 @@ def _check_b2_value(key: str, value: str) -> None:
 
 def b2_value_ok(key: str, value: str) -> bool:
     """Whether ``value`` is acceptable for the ``b2-*`` info ``key`` (also used for download overrides)."""
-    if not value.isascii() and key != "b2-content-disposition":
+    if not value.isascii():
         return False
     if key == "b2-content-disposition":
         return _disposition_ok(value)
@@ -74,14 +76,4 @@ def b2_value_ok(key: str, value: str) -> bool:
 
 def _disposition_ok(value: str) -> bool:
     """RFC 6266: a type and parameters; ``name*`` only as UTF-8 extended values, no continuations."""
-    stripped = re.sub(rf"(?i);\s*{_TOKEN}\*\s*=\s*[^;]*", lambda m: _ext_ok(m.group(0)), value)
-    if not stripped.isascii():
-        return False
-    return bool(_DISPOSITION.fullmatch(stripped))
-
-
-def _ext_ok(parameter: str) -> str:
-    name, _, ext = parameter.lstrip(";").partition("=")
-    if re.search(r"\*\d", name) or not _EXT_VALUE.fullmatch(ext.strip()):
-        return ";\x00"
-    return ""
+    return value.isascii() and bool(_DISPOSITION.fullmatch(value))
