@@ -14,6 +14,8 @@ from b2kit.server._account import Account, open_account
 from b2kit.server._blobs import BlobStore
 from b2kit.server._config import ServerConfig
 from b2kit.server._errors import B2Error
+from b2kit.server._faults import FaultInjector
+from b2kit.server._routes import DispatchHook
 from b2kit.server._store import Store
 
 log = logging.getLogger("b2kit.server")
@@ -39,6 +41,8 @@ class App:
         self.realm = ""
         self._uploading: set[str] = set()
         self._uploading_lock = threading.Lock()
+        self.faults = FaultInjector()
+        self.dispatch_hooks: list[DispatchHook] = [self.faults.before_dispatch]
 
     @staticmethod
     def now_ms() -> int:

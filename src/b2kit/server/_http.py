@@ -84,11 +84,11 @@ class B2RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self) -> Response:
         request, target = self._route()
+        if target.params == "json":
+            request.params = self._params(request)
         hooked = _routes.run_dispatch_hooks(request, target)
         if hooked is not None:
             return hooked
-        if target.params == "json":
-            request.params = self._params(request)
         result = target.handler(request)
         return result if isinstance(result, Response) else json_response(result)
 

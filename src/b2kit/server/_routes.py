@@ -32,10 +32,11 @@ Write the handler in the module of its concept (e.g. ``_large_files.py``) and re
 
 Dispatch hooks
 --------------
-``add_dispatch_hook(hook)`` registers ``hook(request, endpoint) -> Response | None``; the HTTP layer calls
-every hook after routing and before the handler runs (the single place where fault injection plugs in, e.g.
-``X-Bz-Test-Mode``). A hook that returns a ``Response`` or raises ``B2Error`` answers instead of the
-handler. With no hooks registered nothing changes.
+``add_dispatch_hook(app, hook)`` registers ``hook(request, endpoint) -> Response | None`` on one server
+(``app.dispatch_hooks``: hooks belong to a server, so several servers in one process do not see each other's
+hooks); the HTTP layer calls every hook of the server after routing and parameter parsing, before the handler
+runs (the single place where fault injection plugs in, see ``_faults``). A hook that returns a ``Response``
+or raises ``B2Error`` answers instead of the handler. With no hooks registered nothing changes.
 """
 
 from __future__ import annotations
@@ -44,9 +45,12 @@ import importlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from b2kit.server._exchange import Request, Response
+
+if TYPE_CHECKING:
+    from b2kit.server._app import App
 
 API = "api"
 FILE = "file"
@@ -70,6 +74,7 @@ ENDPOINT_MODULES = (
     "_lifecycle",
     "_file_lock",
     "_notifications",
+    "_faults",
 )
 
 
@@ -83,7 +88,6 @@ class Endpoint:
 
 
 _REGISTRY: dict[tuple[str, str], Endpoint] = {}
-_HOOKS: list[DispatchHook] = []
 
 
 def endpoint(
@@ -110,17 +114,17 @@ def names(namespace: str = API) -> list[str]:
     return sorted(name for ns, name in _REGISTRY if ns == namespace)
 
 
-def add_dispatch_hook(hook: DispatchHook) -> None:
-    _HOOKS.append(hook)
+def add_dispatch_hook(app: App, hook: DispatchHook) -> None:
+    app.dispatch_hooks.append(hook)
 
 
-def remove_dispatch_hook(hook: DispatchHook) -> None:
-    if hook in _HOOKS:
-        _HOOKS.remove(hook)
+def remove_dispatch_hook(app: App, hook: DispatchHook) -> None:
+    if hook in app.dispatch_hooks:
+        app.dispatch_hooks.remove(hook)
 
 
 def run_dispatch_hooks(request: Request, target: Endpoint) -> Response | None:
-    for hook in list(_HOOKS):
+    for hook in list(request.app.dispatch_hooks):
         answer = hook(request, target)
         if answer is not None:
             return answer
