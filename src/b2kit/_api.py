@@ -397,7 +397,7 @@ class B2Api:
 
         With a ``download_dest`` the bytes are written there (checked for length and SHA-1; a failed
         download leaves no partial destination) and the file's metadata dict (fileId, fileName,
-        contentType, contentLength, contentSha1, fileInfo) is returned; without one, the unread
+        contentType, contentLength, contentSha1, fileInfo) is returned; without one (None), the unread
         DownloadedFile is returned: a context manager supporting ``iter_content()``, ``save_to(path)``.
         """
         downloaded = self.download_manager.download_file_by_id(file_id, progress_listener, range_, encryption)

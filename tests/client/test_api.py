@@ -161,7 +161,7 @@ def test_download_file_by_id_with_range_and_progress(api: B2Api, bucket: Bucket)
 
 def test_download_file_by_id_without_destination_streams(api: B2Api, bucket: Bucket):
     version = bucket.upload_bytes(b"streamed", "s.txt")
-    with api.download_file_by_id(version.id_) as downloaded:
+    with api.download_file_by_id(version.id_, None) as downloaded:
         assert b"".join(downloaded.iter_content(3)) == b"streamed"
 
 
