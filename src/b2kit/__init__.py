@@ -22,6 +22,7 @@ _EXPORTS: dict[str, str] = {
     "B2Api": "._api",
     "B2ConnectionError": "._exceptions",
     "B2Error": "._exceptions",
+    "B2Folder": "._sync",
     "B2Http": "._b2http",
     "B2RawApi": "._raw_api",
     "B2RequestTimeout": "._exceptions",
@@ -37,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "CapExceeded": "._exceptions",
     "ChecksumMismatch": "._exceptions",
     "ClockSkew": "._exceptions",
+    "CompareMode": "._sync",
     "Conflict": "._exceptions",
     "CopyManager": "._copy",
     "CopyOptions": "._copy",
@@ -80,6 +82,7 @@ _EXPORTS: dict[str, str] = {
     "InvalidUploadSource": "._exceptions",
     "InvalidUserInput": "._exceptions",
     "LegalHold": "._models",
+    "LocalFolder": "._sync",
     "MaxFileSizeExceeded": "._exceptions",
     "MaxRetriesExceeded": "._exceptions",
     "MetadataDirectiveMode": "._raw_api",
@@ -88,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "MissingAuthToken": "._exceptions",
     "MissingPart": "._exceptions",
     "NO_RETENTION": "._models",
+    "NewerMode": "._sync",
     "NonExistentBucket": "._exceptions",
     "Part": "._models",
     "PartPlanningError": "._part_planning",
@@ -109,6 +113,11 @@ _EXPORTS: dict[str, str] = {
     "SourceReplicationConflict": "._exceptions",
     "SqliteAccountInfo": "._account_info",
     "StorageCapExceeded": "._exceptions",
+    "SyncError": "._sync",
+    "SyncListener": "._sync",
+    "SyncOptions": "._sync",
+    "SyncReport": "._sync",
+    "Synchronizer": "._sync",
     "TooManyBuckets": "._exceptions",
     "TooManyRequests": "._exceptions",
     "TransactionCapExceeded": "._exceptions",
@@ -463,6 +472,33 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     )
     from b2kit._session import (
         B2Session as B2Session,
+    )
+    from b2kit._sync import (
+        B2Folder as B2Folder,
+    )
+    from b2kit._sync import (
+        CompareMode as CompareMode,
+    )
+    from b2kit._sync import (
+        LocalFolder as LocalFolder,
+    )
+    from b2kit._sync import (
+        NewerMode as NewerMode,
+    )
+    from b2kit._sync import (
+        SyncError as SyncError,
+    )
+    from b2kit._sync import (
+        Synchronizer as Synchronizer,
+    )
+    from b2kit._sync import (
+        SyncListener as SyncListener,
+    )
+    from b2kit._sync import (
+        SyncOptions as SyncOptions,
+    )
+    from b2kit._sync import (
+        SyncReport as SyncReport,
     )
     from b2kit._upload import (
         UploadManager as UploadManager,

@@ -107,3 +107,29 @@ def test_unknown_bucket_and_local_to_local_fail(run, authorized, tree, tmp_path)
     result = run("sync", tree, tmp_path / "other")
     assert result.exit_code == 1
     assert "b2://" in result.stderr
+
+
+def test_keep_days_hides_instead_of_deleting(run_ok, run_json, bucket_name, tree):
+    run_ok("sync", tree, f"b2://{bucket_name}")
+    (tree / "top.txt").unlink()
+    assert run_json("sync", "--json", "--keep-days", "30", tree, f"b2://{bucket_name}")["counts"] == {
+        "hide": 1
+    }
+    versions = run_json("ls", "-r", "--versions", "--json", f"b2://{bucket_name}")
+    assert [v["action"] for v in versions if v["fileName"] == "top.txt"] == ["hide", "upload"]
+
+
+def test_exclude_and_include_regexes(run_ok, run_json, bucket_name, tree):
+    args = ("--exclude-regex", r".*\.txt$", "--include-regex", "top", "--exclude-dir-regex", "big")
+    run_ok("sync", *args, tree, f"b2://{bucket_name}")
+    names = sorted(f["fileName"] for f in run_json("ls", "-r", "--json", f"b2://{bucket_name}"))
+    assert names == ["top.txt"]
+
+
+def test_compare_by_size_ignores_touched_files(run_ok, run_json, bucket_name, tree):
+    run_ok("sync", tree, f"b2://{bucket_name}")
+    os.utime(tree / "top.txt", (2_000_000_000, 2_000_000_000))
+    by_size = run_json("sync", "--json", "--compare-versions", "size", tree, f"b2://{bucket_name}")
+    assert by_size["filesTransferred"] == 0
+    by_time = run_json("sync", "--json", tree, f"b2://{bucket_name}")
+    assert by_time["counts"] == {"upload": 1}

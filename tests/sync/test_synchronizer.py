@@ -203,3 +203,25 @@ def test_cancelled_download_leaves_no_partial_file(tmp_path, bucket, make_tree, 
     src = read_tree(tmp_path / "src")
     assert all(src[name] == data for name, data in read_tree(tmp_path / "dst").items())
     assert len(leftovers) < len(src)
+
+
+def test_download_cut_short_is_retried_and_leaves_no_partial_file(
+    tmp_path, server, bucket, make_tree, read_tree
+):
+    from b2kit.server._faults import FaultRule
+
+    content = make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    server.faults.add(FaultRule("b2_download_file_by_id", fault="truncate", after_bytes=10, times=3))
+    sync(B2Folder(bucket, ""), LocalFolder(tmp_path / "dst"))
+    assert read_tree(tmp_path / "dst") == content
+
+
+def test_cancel_during_upload_stops_cleanly(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    listener = CancelOnFirstBytes()
+    synchronizer = Synchronizer(SyncOptions(max_workers=1), listener)
+    listener.synchronizer = synchronizer
+    with pytest.raises(SyncCancelled):
+        synchronizer.sync_folders(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    assert len(b2_names(bucket)) < 9

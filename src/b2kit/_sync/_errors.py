@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from b2kit._exceptions import B2Error
+
 if TYPE_CHECKING:
     from b2kit._sync._report import SyncReport
 
 
-class SyncError(Exception):
-    """Base of every sync failure."""
+class SyncError(B2Error):
+    """Base of every sync failure (a B2Error, so callers can catch all b2kit errors at once)."""
 
 
 class InvalidSyncOptions(SyncError, ValueError):

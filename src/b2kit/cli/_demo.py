@@ -18,7 +18,6 @@ from b2kit import B2Api, Bucket, SqliteAccountInfo
 from b2kit._sync import B2Folder, LocalFolder, Synchronizer, SyncOptions, SyncReport
 from b2kit.cli._demo_tree import compare_trees, make_sample_tree
 from b2kit.cli._errors import B2kitCommand, CommandFailed
-from b2kit.cli._listing import long_line
 from b2kit.cli._output import Output, output_options
 from b2kit.cli._progress_ui import sync_listener
 from b2kit.server import LocalServer
@@ -61,8 +60,10 @@ def _sync(out: Output, source: LocalFolder | B2Folder, dest: LocalFolder | B2Fol
 
 
 def _list(out: Output, bucket: Bucket) -> None:
+    """Print every file with its size; large files (uploaded in parts) say so."""
     for version, _folder in bucket.ls("", recursive=True):
-        out.line("    " + long_line(version))
+        kind = "large" if version.content_sha1 in (None, "none") else "small"
+        out.line(f"    {version.size:>12,}  {kind}  {version.file_name}")
 
 
 @click.command("demo", cls=B2kitCommand)

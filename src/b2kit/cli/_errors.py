@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+from b2kit._sync import SyncCancelled
+
 T = TypeVar("T")
 
 EXIT_FAILURE = 1
@@ -41,10 +43,11 @@ def run_reporting_errors(ctx: click.Context, call: Callable[[], T]) -> T:
         return call()
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SyncCancelled) as exc:
         if debug_enabled(ctx):
             raise
-        click.echo("Error: interrupted", err=True)
+        message = describe_error(exc) if isinstance(exc, SyncCancelled) else "interrupted"
+        click.echo(f"Error: {message}", err=True)
         ctx.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         if debug_enabled(ctx):
