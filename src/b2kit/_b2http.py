@@ -147,9 +147,8 @@ def _check_clock_skew(headers: Mapping[str, str]) -> None:
         raise ClockSkew(skew)
 
 
-def _error_from_response(response: BaseHTTPResponse) -> B2Error:
+def _error_from_response(response: BaseHTTPResponse, raw: bytes) -> B2Error:
     """Decode a non-2xx answer; body-less (HEAD) answers give an error with code None."""
-    raw = response.data or b""
     code: str | None = None
     message: str | None = None
     if raw:
@@ -326,9 +325,8 @@ class B2Http:
             if self._check_clock:
                 _check_clock_skew(response.headers)
             if response.status not in (200, 206):
-                if stream:
-                    response.read()
-                raise _error_from_response(response)
+                raw = response.read() if stream else response.data
+                raise _error_from_response(response, raw or b"")
         except B2Error:
             response.release_conn()
             raise

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any, TypeVar
@@ -78,6 +79,7 @@ class B2Session:
         self.cache = cache if cache is not None else AuthInfoCache(self.account_info)
         self.max_upload_attempts = max_upload_attempts
         self.upload_retry_policy = upload_retry_policy
+        self._auth_lock = threading.Lock()
 
     # --- authorization -------------------------------------------------------------------------------------
 
@@ -114,16 +116,31 @@ class B2Session:
         self.authorize_account(realm, key_id, key)
         return True
 
+    def _current_token(self) -> str | None:
+        try:
+            return self.account_info.get_account_auth_token()
+        except MissingAccountData:
+            return None
+
+    def _renew_token(self, failed_token: str | None) -> bool:
+        """Authorize again unless another thread already replaced ``failed_token``; True when renewed."""
+        with self._auth_lock:
+            current = self._current_token()
+            if current is not None and current != failed_token:
+                return True
+            return self.authorize_automatically()
+
     def _with_auth_retry(self, call: Callable[[], T]) -> T:
+        token = self._current_token()
         try:
             return call()
         except InvalidAuthToken:
-            if self.authorize_automatically():
+            if self._renew_token(token):
                 return call()
             raise
         except Unauthorized as exc:
             # A HEAD error has no body, so no code: it may be an expired token. Try once more.
-            if exc.code is None and self.authorize_automatically():
+            if exc.code is None and self._renew_token(token):
                 try:
                     return call()
                 except Unauthorized as again:

@@ -90,3 +90,14 @@ def test_pool_sends_in_one_mebibyte_blocks_and_is_sized_to_workers():
     assert http._pool.connection_pool_kw["maxsize"] == 7
     http.resize(3)
     assert http._pool.connection_pool_kw["maxsize"] == 3
+
+
+def test_download_errors_keep_their_code_and_message(api, bucket):
+    from b2kit import FileNotPresent
+
+    version = bucket.upload_bytes(b"x", "present.txt")
+    with pytest.raises(FileNotPresent) as caught:
+        bucket.download_file_by_name("absent.txt")
+    assert (caught.value.status, caught.value.code) == (404, "not_found")
+    with pytest.raises(FileNotPresent):
+        api.download_file_by_id(version.id_[:-3] + "999")

@@ -147,3 +147,17 @@ def test_unauthorized_errors_name_the_key_restrictions(api: B2Api, bucket: Bucke
     assert bucket.name in message
     assert "'pub/'" in message
     assert caught.value.code == "unauthorized"
+
+
+def test_threads_hitting_an_expired_token_share_one_reauthorization(server: LocalServer, api: B2Api, bucket):
+    from concurrent.futures import ThreadPoolExecutor
+
+    server.expire_tokens()
+    before = api.account_info.get_account_auth_token()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: len(list(bucket.list_file_names())), range(16)))
+    assert results == [0] * 16
+    after = api.account_info.get_account_auth_token()
+    assert after != before
+    # every thread that failed with the old token reused the one renewed token: only one new token exists
+    assert server.expire_tokens() == 1
