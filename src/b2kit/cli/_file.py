@@ -78,6 +78,7 @@ def download_cmd(uri: B2Uri, local_path: Path) -> None:
 
 @file.command("cat")
 @click.argument("uri", type=B2UriType("file"))
+@output_options()
 def cat_cmd(uri: B2Uri) -> None:
     """Write the content of the file URI to standard output."""
     api = authorized_api()
@@ -149,6 +150,7 @@ def copy_cmd(source: B2Uri, destination: B2Path) -> None:
 @click.argument("uri", type=B2UriType("file"))
 @click.option("--with-auth", is_flag=True, help="append a download authorization (b2:// URIs only)")
 @click.option("--duration", type=click.IntRange(1, MAX_DOWNLOAD_AUTH_DURATION_SECONDS), default=86400)
+@output_options()
 def url_cmd(uri: B2Uri, with_auth: bool, duration: int) -> None:
     """Print the download URL of the file URI."""
     api = authorized_api()

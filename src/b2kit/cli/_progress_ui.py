@@ -90,6 +90,12 @@ class CliSyncListener(SyncListener):
         else:
             self._print(describe(action))
 
+    def finish(self) -> None:
+        """Close the bar at 100 %: the total is known once every file is done."""
+        if self._progress is not None and self._task is not None:
+            with self._lock:
+                self._progress.update(self._task, total=max(self._bytes, 1), completed=max(self._bytes, 1))
+
     def warning(self, message: str) -> None:
         self._print_error(f"Warning: {message}")
 
@@ -116,4 +122,8 @@ def sync_listener(output: Output) -> Iterator[CliSyncListener]:
         yield CliSyncListener(output, None)
         return
     with _bar() as progress:
-        yield CliSyncListener(output, progress)
+        listener = CliSyncListener(output, progress)
+        try:
+            yield listener
+        finally:
+            listener.finish()
