@@ -166,6 +166,10 @@ def test_part_token_is_one_upload_at_a_time(wire, bucket):
     ).encode()
     with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as slow:
         slow.sendall(head + data[:10])  # the server now holds the token while it waits for the rest
+        for _ in range(1000):  # wait until the part streams into a temp file, i.e. the token is held
+            if any((wire.server.data_dir / "tmp").iterdir()):
+                break
+            time.sleep(0.01)
         second = None
         for _ in range(200):
             second = _put_part(wire, (url, token), 2, b"z")

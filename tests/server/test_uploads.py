@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import socket
+import time
 import urllib.parse
 
 import pytest
@@ -235,11 +236,20 @@ def _length(data: bytes) -> int:
     return 0
 
 
+def _wait_for_receiving(server) -> None:
+    """Block until an upload is streaming into a temp file (so it holds its upload token)."""
+    for _ in range(1000):
+        if any((server.data_dir / "tmp").iterdir()):
+            return
+        time.sleep(0.01)
+    raise AssertionError("no upload started")
+
+
 def test_second_concurrent_upload_on_one_token_is_auth_token_limit(wire, bucket, server):
     url, token = wire.upload_url(bucket["bucketId"])
     first = _raw_request(server, _upload_head(url, token, "one", len(DATA), SHA1), DATA[:5])
     try:
-        wire.ok("b2_list_buckets", {"bucketId": bucket["bucketId"]})  # the first upload has started by now
+        _wait_for_receiving(server)
         second = wire.upload(bucket["bucketId"], "two", DATA, target=(url, token))
         assert (second.status, second.code) == (400, "auth_token_limit")
         assert second.json["message"] == f"more than one upload using auth token {token}"
