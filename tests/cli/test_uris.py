@@ -41,3 +41,11 @@ def test_file_uri_needs_a_file_name(text):
 def test_uris_print_back_as_given():
     assert str(parse_b2_uri("b2://b/x/y")) == "b2://b/x/y"
     assert str(parse_b2_uri("b2id://xyz")) == "b2id://xyz"
+
+
+def test_id_kind_accepts_only_file_ids():
+    from b2kit.cli._uris import parse_file_id_uri
+
+    assert parse_file_id_uri("b2id://abc") == B2FileId("abc")
+    with pytest.raises(BadUri, match="b2id://"):
+        parse_file_id_uri("b2://bucket/name")

@@ -11,6 +11,7 @@ from b2kit._sync import (
     DestinationNewerError,
     EmptySourceError,
     LocalFolder,
+    MissingSourceError,
     NewerMode,
     SyncCancelled,
     Synchronizer,
@@ -225,3 +226,11 @@ def test_cancel_during_upload_stops_cleanly(tmp_path, bucket, make_tree):
     with pytest.raises(SyncCancelled):
         synchronizer.sync_folders(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
     assert len(b2_names(bucket)) < 9
+
+
+def test_missing_local_source_is_an_error_not_an_empty_source(tmp_path, bucket, make_tree):
+    make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    with pytest.raises(MissingSourceError, match="does not exist"):
+        sync(LocalFolder(tmp_path / "typo"), B2Folder(bucket, ""), delete=True, allow_empty_source=True)
+    assert b2_names(bucket) != []

@@ -26,6 +26,14 @@ class EmptySourceError(SyncError):
         self.source = source
 
 
+class MissingSourceError(SyncError):
+    """The local source directory does not exist (a typo must not turn into "delete everything")."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(f"source directory {source} does not exist")
+        self.source = source
+
+
 class DestinationNewerError(SyncError):
     """A destination file is newer than its source and the options say to refuse."""
 

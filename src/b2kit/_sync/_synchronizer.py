@@ -11,7 +11,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from b2kit._sync._actions import SyncAction
 from b2kit._sync._b2_folder import B2Folder
 from b2kit._sync._entries import SyncEntry
-from b2kit._sync._errors import EmptySourceError, SyncActionsFailed, SyncCancelled, UnsupportedFolderPair
+from b2kit._sync._errors import (
+    EmptySourceError,
+    MissingSourceError,
+    SyncActionsFailed,
+    SyncCancelled,
+    UnsupportedFolderPair,
+)
 from b2kit._sync._execution import ActionRunner, SyncFolder
 from b2kit._sync._filters import ScanPolicy
 from b2kit._sync._local_folder import LocalFolder, WarningSink
@@ -53,11 +59,13 @@ class Synchronizer:
     def sync_folders(self, source: SyncFolder, dest: SyncFolder, now_millis: int | None = None) -> SyncReport:
         """Run the sync and return its report.
 
-        Raises EmptySourceError, DestinationNewerError (before or while transferring, depending on where
-        the name sorts), SyncCancelled on KeyboardInterrupt, and SyncActionsFailed (carrying the report)
-        when any file action failed.
+        Raises MissingSourceError, EmptySourceError, DestinationNewerError (before or while transferring,
+        depending on where the name sorts), SyncCancelled on cancel() or KeyboardInterrupt, and
+        SyncActionsFailed (carrying the report) when any file action failed.
         """
         direction = direction_of(source, dest)
+        if isinstance(source, LocalFolder) and not source.root.is_dir():
+            raise MissingSourceError(str(source))
         now = now_millis if now_millis is not None else int(time.time() * 1000)
         started = time.monotonic()
         builder = ReportBuilder(self.options.dry_run)

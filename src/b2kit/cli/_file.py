@@ -13,7 +13,7 @@ from b2kit.cli._errors import B2kitGroup, CommandFailed
 from b2kit.cli._json_views import file_json, part_json, unfinished_json
 from b2kit.cli._output import Output, output_options
 from b2kit.cli._progress_ui import file_progress
-from b2kit.cli._targets import bucket_of, file_id_of, file_info, versions_of
+from b2kit.cli._targets import bucket_of, file_info, versions_of
 from b2kit.cli._uris import B2FileId, B2Path, B2Uri, B2UriType
 
 
@@ -172,12 +172,11 @@ def large() -> None:
 
 
 @large.command("parts")
-@click.argument("uri", type=B2UriType("any"))
+@click.argument("uri", type=B2UriType("id"))
 @output_options(json_flag=True)
-def parts_cmd(uri: B2Uri) -> None:
-    """List the parts uploaded so far for an unfinished large file (b2id://fileId)."""
-    api = authorized_api()
-    parts = list(api.list_parts(file_id_of(api, uri) if isinstance(uri, B2Path) else uri.file_id))
+def parts_cmd(uri: B2FileId) -> None:
+    """List the parts uploaded so far for the unfinished large file b2id://fileId."""
+    parts = list(authorized_api().list_parts(uri.file_id))
     out = Output.from_context()
     if out.json_mode:
         out.json([part_json(p) for p in parts])

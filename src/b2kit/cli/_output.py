@@ -26,23 +26,23 @@ def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]
     return callback
 
 
+def _flag(*names: str, meta_key: str, help_text: str) -> Callable[[F], F]:
+    """A flag that records itself in ``ctx.meta`` instead of becoming a parameter of the command."""
+    return click.option(
+        *names, is_flag=True, expose_value=False, callback=_remember(meta_key), help=help_text
+    )
+
+
 def output_options(*, json_flag: bool = False) -> Callable[[F], F]:
     """Add ``-q/--quiet`` and ``--no-progress`` (and ``--json`` when asked) to a command."""
 
     def decorate(f: F) -> F:
-        f = click.option(
-            "-q", "--quiet", is_flag=True, expose_value=False, callback=_remember(_QUIET),
-            help="Print nothing but errors (and requested JSON).",
-        )(f)  # fmt: skip
-        f = click.option(
-            "--no-progress", is_flag=True, expose_value=False, callback=_remember(_NO_PROGRESS),
-            help="Do not draw progress bars.",
-        )(f)  # fmt: skip
+        f = _flag(
+            "-q", "--quiet", meta_key=_QUIET, help_text="Print nothing but errors (and requested JSON)."
+        )(f)
+        f = _flag("--no-progress", meta_key=_NO_PROGRESS, help_text="Do not draw progress bars.")(f)
         if json_flag:
-            f = click.option(
-                "--json", "json_output", is_flag=True, expose_value=False, callback=_remember(_JSON),
-                help="Print machine-readable JSON.",
-            )(f)  # fmt: skip
+            f = _flag("--json", meta_key=_JSON, help_text="Print machine-readable JSON.")(f)
         return f
 
     return decorate

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from b2kit import B2Api, Bucket
 from b2kit._models import DownloadVersion, FileVersion
-from b2kit.cli._errors import CommandFailed
 from b2kit.cli._uris import B2FileId, B2Path, B2Uri
 
 
@@ -20,16 +19,6 @@ def file_info(api: B2Api, uri: B2Uri) -> FileVersion | DownloadVersion:
     if isinstance(uri, B2FileId):
         return FileVersion.from_api_response(api.get_file_info(uri.file_id))
     return bucket_of(api, uri).get_file_info_by_name(uri.name)
-
-
-def file_id_of(api: B2Api, uri: B2Uri) -> str:
-    """The file id a URI names (looked up by name for ``b2://``)."""
-    if isinstance(uri, B2FileId):
-        return uri.file_id
-    found = file_info(api, uri).id_
-    if not found:
-        raise CommandFailed(f"{uri} has no file id")
-    return found
 
 
 def versions_of(bucket: Bucket, file_name: str) -> Iterator[FileVersion]:

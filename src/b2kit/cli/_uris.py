@@ -61,6 +61,14 @@ def parse_b2_path(text: str) -> B2Path:
     return uri
 
 
+def parse_file_id_uri(text: str) -> B2FileId:
+    """Parse a ``b2id://fileId`` URI (no names)."""
+    uri = parse_b2_uri(text)
+    if not isinstance(uri, B2FileId):
+        raise BadUri(f"{text!r}: expected b2id://fileId")
+    return uri
+
+
 def parse_file_uri(text: str) -> B2Uri:
     """Parse a URI that must name one file: ``b2://bucket/name`` with a name, or ``b2id://fileId``."""
     uri = parse_b2_uri(text)
@@ -70,7 +78,7 @@ def parse_file_uri(text: str) -> B2Uri:
 
 
 class B2UriType(click.ParamType[B2Uri, object]):
-    """click parameter type for B2 URIs; ``kind`` is ``any``, ``path`` or ``file``."""
+    """click parameter type for B2 URIs; ``kind`` is ``any``, ``path``, ``file`` or ``id``."""
 
     name = "B2_URI"
 
@@ -86,6 +94,8 @@ class B2UriType(click.ParamType[B2Uri, object]):
                 return parse_b2_path(text)
             if self.kind == "file":
                 return parse_file_uri(text)
+            if self.kind == "id":
+                return parse_file_id_uri(text)
             return parse_b2_uri(text)
         except BadUri as exc:
             self.fail(exc.message, param, ctx)
