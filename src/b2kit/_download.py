@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import tempfile
 import threading
@@ -39,6 +40,8 @@ from b2kit._models import DownloadVersion, EncryptionSetting
 from b2kit._progress import AbstractProgressListener, ProgressReporter
 from b2kit._protocol import LARGE_FILE_SHA1, SHA1_HEX_LENGTH, SRC_LAST_MODIFIED_MILLIS
 from b2kit._transfer_session import StreamingResponse, TransferSession
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE: Final = 1024 * 1024
 """Bytes read from the network per call."""
@@ -136,6 +139,7 @@ def _read_span(
             current = None
             if failures > MAX_RESUMES:
                 raise TruncatedOutput(position - span.first, span.length)
+            logger.debug("download body broke at byte %d; resuming with a range request", position)
     finally:
         if current is not None:
             current.close()

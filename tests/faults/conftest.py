@@ -61,6 +61,12 @@ def make_api(
 
 
 @pytest.fixture
+def retry_policy() -> RetryPolicy:
+    """The retry policy of the ``api`` fixture (and of ``make_api``)."""
+    return FAST_RETRIES
+
+
+@pytest.fixture
 def api(server: LocalServer) -> Iterator[B2Api]:
     with make_api(server) as authorized:
         yield authorized
