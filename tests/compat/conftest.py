@@ -157,3 +157,9 @@ def authorize_as(server: Any, flavour: SdkFlavour) -> Any:
         return authorize(flavour, server.realm, key_id, key)
 
     return _authorize
+
+
+@pytest.fixture
+def b2api_master(server: Any) -> Any:
+    """An official ``b2sdk.v3`` ``B2Api`` with the master key, for CLI tests that need a setup step."""
+    return authorize(_flavour("v3"), server.realm, server.key_id, server.key)

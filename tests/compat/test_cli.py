@@ -191,3 +191,64 @@ def test_download_auth_and_url(cli, tmp_path, server):
         urllib.request.urlopen(denied, timeout=30)
     assert refused.value.code == 401
     assert json.loads(refused.value.read())["code"] == "unauthorized"
+
+
+def test_sync_between_buckets_copies_server_side(cli, tmp_path, payload, large_size):
+    cli.run("bucket", "create", "cli-sync-a", "allPrivate")
+    cli.run("bucket", "create", "cli-sync-b", "allPrivate")
+    source = tmp_path / "source"
+    _write_tree(source, payload(large_size, seed=13))
+    cli.run("sync", "--no-progress", str(source), "b2://cli-sync-a/tree")
+
+    cli.run("sync", "--no-progress", "b2://cli-sync-a/tree", "b2://cli-sync-b/copy")
+    assert len(_ls(cli, "b2://cli-sync-b/copy/", "-r")) == 5
+    target = tmp_path / "target"
+    cli.run("sync", "--no-progress", "b2://cli-sync-b/copy", str(target))
+    assert _same_tree(source, target)
+
+
+def test_unfinished_large_files_listed_and_cancelled(cli, b2api_master):
+    bucket = b2api_master.create_bucket("cli-large", "allPrivate")
+    started = b2api_master.services.large_file.start_large_file(bucket.id_, "pending.bin", "b2/x-auto", {})
+    listed = cli.run("file", "large", "unfinished", "list", "b2://cli-large").stdout
+    assert started.file_id in listed and "pending.bin" in listed
+    cli.run("file", "large", "unfinished", "cancel", f"b2id://{started.file_id}")
+    assert cli.run("file", "large", "unfinished", "list", "b2://cli-large").stdout.strip() == ""
+
+
+def test_file_lock_through_cli(cli, tmp_path):
+    cli.run("bucket", "create", "--file-lock-enabled", "cli-locked", "allPrivate")
+    bucket = cli.run("bucket", "get", "cli-locked").json()
+    assert bucket["isFileLockEnabled"] is True
+    local = tmp_path / "l.txt"
+    local.write_text("locked")
+    info = cli.run("file", "upload", "--no-progress", "cli-locked", str(local), "l.txt").json()
+    cli.run("file", "update", "--legal-hold", "on", "b2://cli-locked/l.txt")
+    assert cli.run("file", "info", f"b2id://{info['fileId']}").json()["legalHold"] == "on"
+    refused = cli.run("rm", "--no-progress", "--versions", "-r", "b2://cli-locked", check=False)
+    assert refused.returncode != 0
+    cli.run("file", "update", "--legal-hold", "off", "b2://cli-locked/l.txt")
+    cli.run("rm", "--no-progress", "--versions", "-r", "b2://cli-locked")
+    assert _ls(cli, "b2://cli-locked", "-r", "--versions") == []
+
+
+def test_notification_rules_through_cli(cli):
+    cli.run("bucket", "create", "cli-notify", "allPrivate")
+    created = cli.run(
+        "bucket",
+        "notification-rule",
+        "create",
+        "--json",
+        "--event-type",
+        "b2:ObjectCreated:*",
+        "--webhook-url",
+        "https://example.com/hook",
+        "b2://cli-notify/in/",
+        "my-rule",
+    ).json()
+    assert created["name"] == "my-rule"
+    assert created["objectNamePrefix"] == "in/"
+    listed = cli.run("bucket", "notification-rule", "list", "--json", "b2://cli-notify").json()
+    assert [rule["name"] for rule in listed] == ["my-rule"]
+    cli.run("bucket", "notification-rule", "delete", "b2://cli-notify", "my-rule")
+    assert cli.run("bucket", "notification-rule", "list", "--json", "b2://cli-notify").json() == []

@@ -111,3 +111,27 @@ def test_unfinished_large_file_is_listed_and_cancelled(b2api, bucket):
     assert [f.file_id for f in unfinished] == [started.file_id]
     bucket.cancel_large_file(started.file_id)
     assert list(bucket.list_unfinished_large_files()) == []
+
+
+def test_upload_resumes_a_matching_unfinished_large_file(b2api, bucket, tmp_path, payload, large_size):
+    data = payload(large_size, seed=7)
+    source = tmp_path / "resume.bin"
+    source.write_bytes(data)
+    info = {"large_file_sha1": hashlib.sha1(data).hexdigest()}  # what upload_local_file itself sends
+    started = b2api.services.large_file.start_large_file(bucket.id_, "resume.bin", "b2/x-auto", info)
+    first_part = data[:1_000_000]
+    part_url = b2api.session.get_upload_part_url(started.file_id)
+    b2api.session.raw_api.upload_part(
+        part_url["uploadUrl"],
+        part_url["authorizationToken"],
+        1,
+        len(first_part),
+        hashlib.sha1(first_part).hexdigest(),
+        io.BytesIO(first_part),
+    )
+
+    version = bucket.upload_local_file(str(source), "resume.bin")
+
+    assert version.id_ == started.file_id
+    assert _download(bucket, "resume.bin") == data
+    assert list(bucket.list_unfinished_large_files()) == []
