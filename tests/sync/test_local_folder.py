@@ -2,6 +2,9 @@
 
 import os
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from b2kit._sync import LocalFolder, ScanPolicy, SyncOptions
 from b2kit._sync._local_folder import PARTIAL_SUFFIX
 
@@ -81,3 +84,22 @@ def test_name_b2_cannot_store_is_warned_and_skipped(tmp_path):
 
 def test_full_path_maps_slashes_to_local_separators(tmp_path):
     assert LocalFolder(tmp_path).full_path("a/b/c") == tmp_path / "a" / "b" / "c"
+
+
+_SEGMENT = st.text(alphabet="a-0./ é~!Z", min_size=1, max_size=4).filter(
+    lambda s: "/" not in s and s not in (".", "..")
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paths=st.lists(st.lists(_SEGMENT, min_size=1, max_size=3).map("/".join), min_size=1, max_size=12))
+def test_walk_order_is_byte_order_of_full_names_for_any_tree(tmp_path_factory, paths):
+    root = tmp_path_factory.mktemp("tree")
+    files = []
+    for name in paths:
+        # a name cannot be both a file and a directory: skip names that clash with earlier ones
+        if any(f == name or f.startswith(name + "/") or name.startswith(f + "/") for f in files):
+            continue
+        files.append(name)
+        make(root, [name])
+    assert names(LocalFolder(root)) == sorted(files, key=lambda n: n.encode())
