@@ -119,7 +119,7 @@ def _run(out: Output, workdir: Path, large_size: int, small_copies: int, keep: b
         _step(out, f"b2kit sync {sample} b2://{BUCKET}/sample")
         up = _sync(out, LocalFolder(sample), B2Folder(bucket, "sample"))
 
-        _step(out, f"b2kit ls -r --long b2://{BUCKET}")
+        _step(out, f"b2kit ls -r b2://{BUCKET}  (size, small or large = uploaded in parts, name)")
         _list(out, bucket)
 
         _step(out, f"b2kit sync b2://{BUCKET}/sample {restored}")
