@@ -6,6 +6,7 @@ import base64
 import json
 import time
 
+from b2kit.server import LocalServer
 from b2kit.server._lifecycle import Rule, plan_name
 
 DAY_MS = 86_400_000
@@ -110,3 +111,16 @@ def test_plan_keeps_the_newest_upload_and_spares_young_versions():
     assert plan_name([newest, older], rule, 10 * DAY_MS).delete == ()
     assert plan_name([newest, older], rule, 11 * DAY_MS).delete == (older,)
     assert plan_name([newest], rule, 100 * DAY_MS).delete == ()
+
+
+def test_a_pass_runs_when_the_server_starts(server, server_config, wire, wire_for):
+    bucket = _bucket_with_rules(wire, [{"fileNamePrefix": "", "daysFromUploadingToHiding": 1}])
+    old = str(_now() - 3 * DAY_MS)
+    wire.uploaded(bucket["bucketId"], "old.txt", b"o", headers={"X-Bz-Custom-Upload-Timestamp": old})
+    wire.uploaded(bucket["bucketId"], "new.txt", b"n")
+    server.stop()
+
+    with LocalServer(server_config) as restarted:
+        again = wire_for(restarted)
+        names = again.ok("b2_list_file_names", {"bucketId": bucket["bucketId"]})
+        assert [f["fileName"] for f in names["files"]] == ["new.txt"]

@@ -1,13 +1,13 @@
 """Object Lock ("file lock"): retention and legal hold on file versions in lock-enabled buckets.
 
 Rules (protocol §11.2): a lock-enabled bucket (set up by ``_buckets``) may carry a default retention that
-applies to new files that bring none. A version under legal hold, or
-under retention that has not passed, cannot be deleted (403 ``access_denied``); governance retention
-gives way to ``bypassGovernance`` (flag plus capability), compliance retention to nothing and can only be
-extended. Reading the values needs ``readFileRetentions`` / ``readFileLegalHolds``.
+applies to new files that bring none. A version under legal hold, or under retention that has not passed,
+cannot be deleted (403 ``access_denied``); governance retention gives way to ``bypassGovernance`` (flag
+plus capability), compliance retention to nothing and can only be extended. Reading the values needs ``readFileRetentions`` / ``readFileLegalHolds``.
 
-The rules live in functions the other endpoints call (uploads, large files, copies, deletes, file
-rendering, downloads); the two file-lock endpoints are registered here.
+The rules for new versions are functions that uploads (through ``_uploads.UPLOAD_EXTENSIONS``), large
+files and copies call; the two file-lock endpoints are registered here. Deletion checks, file JSON and
+download headers live with their endpoints (``_files``, ``_downloads``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ YEAR_DAYS = 365
 HEADER_RETENTION_MODE = "X-Bz-File-Retention-Mode"
 HEADER_RETAIN_UNTIL = "X-Bz-File-Retention-Retain-Until-Timestamp"
 HEADER_LEGAL_HOLD = "X-Bz-File-Legal-Hold"
-HEADER_UNAUTHORIZED_TO_READ = "X-Bz-Client-Unauthorized-To-Read"
 
 
 @dataclass(frozen=True)
@@ -217,43 +216,6 @@ def check_retention_change(
         raise access_denied("shortening or removing governance retention needs bypassGovernance")
     if not principal.can("bypassGovernance"):
         raise access_denied("the key lacks the bypassGovernance capability")
-
-
-# --- rendering ---------------------------------------------------------------------------------------------
-
-
-def can_read_retention(principal: Principal, bucket_id: str) -> bool:
-    return principal.can("readFileRetentions") and principal.allows_bucket(bucket_id)
-
-
-def can_read_legal_hold(principal: Principal, bucket_id: str) -> bool:
-    return principal.can("readFileLegalHolds") and principal.allows_bucket(bucket_id)
-
-
-def download_headers(
-    principal: Principal | None, row: sqlite3.Row, bucket_locked: bool
-) -> list[tuple[str, str]]:
-    """Retention / legal-hold headers of a download from a lock-enabled bucket (none otherwise)."""
-    if not bucket_locked:
-        return []
-    bucket_id = str(row["bucket_id"])
-    headers: list[tuple[str, str]] = []
-    withheld: list[str] = []
-    lock = lock_of(row)
-    if principal is not None and can_read_retention(principal, bucket_id):
-        if lock.retention.mode is not None:
-            headers.append((HEADER_RETENTION_MODE, lock.retention.mode))
-            headers.append((HEADER_RETAIN_UNTIL, str(lock.retention.retain_until_ms)))
-    else:
-        withheld += [HEADER_RETENTION_MODE, HEADER_RETAIN_UNTIL]
-    if principal is not None and can_read_legal_hold(principal, bucket_id):
-        if lock.legal_hold is not None:
-            headers.append((HEADER_LEGAL_HOLD, lock.legal_hold))
-    else:
-        withheld.append(HEADER_LEGAL_HOLD)
-    if withheld:
-        headers.append((HEADER_UNAUTHORIZED_TO_READ, ",".join(withheld)))
-    return headers
 
 
 def upload_lock_columns(request: Request, bucket: sqlite3.Row, principal: Principal) -> dict[str, Any]:
