@@ -114,6 +114,7 @@ class Synchronizer:
     def _run_all(
         self, plans: Iterator[list[SyncAction]], runner: ActionRunner, builder: ReportBuilder
     ) -> None:
+        """Submit every plan to the pool (blocking while it is full) and wait for all of them."""
         slots = threading.BoundedSemaphore(self.options.max_workers * _QUEUE_PER_WORKER)
         pool = ThreadPoolExecutor(self.options.max_workers, thread_name_prefix="b2kit-sync")
         try:
@@ -123,23 +124,24 @@ class Synchronizer:
                 slots.acquire()
                 future: Future[None] = pool.submit(self._run_plan, plan, runner, builder)
                 future.add_done_callback(lambda _f: slots.release())
-        except KeyboardInterrupt:
-            runner.cancelled.set()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise SyncCancelled("sync interrupted; no partial files were left") from None
-        except BaseException:
-            runner.cancelled.set()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        try:
             pool.shutdown(wait=True)
         except KeyboardInterrupt:
-            runner.cancelled.set()
-            pool.shutdown(wait=True, cancel_futures=True)
+            self._abort(pool, runner)
             raise SyncCancelled("sync interrupted; no partial files were left") from None
+        except BaseException:
+            self._abort(pool, runner)
+            raise
+
+    @staticmethod
+    def _abort(pool: ThreadPoolExecutor, runner: ActionRunner) -> None:
+        """Stop queued tasks, make running transfers abort, and wait until every worker is done."""
+        runner.cancelled.set()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def _run_plan(self, plan: list[SyncAction], runner: ActionRunner, builder: ReportBuilder) -> None:
         """Run one name's actions in order; stop at the first failure (never delete after a failed copy)."""
+        if runner.cancelled.is_set():
+            return
         for action in plan:
             self.listener.action_started(action)
             if self.options.dry_run:
