@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,8 +139,10 @@ class Wire:
         headers = dict(kwargs.pop("headers", {}))
         if token:
             headers["Authorization"] = token
-        url = f"{self.realm}/b2api/v4/b2_download_file_by_id?fileId={p.encode_name(file_id)}"
-        return self.request(method, url, headers=headers, **kwargs)
+        fields = {"fileId": file_id, **kwargs.pop("fields", {})}
+        return self.request(
+            method, f"{self.realm}/b2api/v4/b2_download_file_by_id", headers=headers, fields=fields
+        )
 
     def create_key(self, capabilities: list[str], **extra: Any) -> tuple[str, str]:
         params = {
@@ -150,6 +153,14 @@ class Wire:
         }
         created = self.ok("b2_create_key", params)
         return str(created["applicationKeyId"]), str(created["applicationKey"])
+
+
+@pytest.fixture(autouse=True)
+def no_internal_errors(caplog: pytest.LogCaptureFixture) -> Any:
+    """Every server test fails if the server logged an unexpected exception (a 500 internal_error)."""
+    yield
+    failures = [r for r in caplog.records if r.name == "b2kit.server" and r.levelno >= logging.ERROR]
+    assert not failures, [r.getMessage() for r in failures]
 
 
 @pytest.fixture
