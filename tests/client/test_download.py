@@ -19,6 +19,7 @@ from b2kit._exceptions import (
 from b2kit._progress import ProgressListenerForTest
 from b2kit._upload import UploadOptions
 from b2kit._upload_source import UploadSourceBytes
+from b2kit.server import FaultRule
 
 
 @pytest.fixture
@@ -197,3 +198,18 @@ def test_failed_download_keeps_an_existing_destination_intact(bucket, api, serve
 def test_missing_file_raises_a_typed_error(api, bucket):
     with pytest.raises(ResourceNotFound):
         api.download_manager.download_file_by_name(bucket.name, "nope")
+
+
+@pytest.mark.parametrize("size", [300_000, 3_000_000], ids=["streamed", "parallel"])
+def test_broken_body_is_resumed_with_a_range_request(bucket, api, server, out_dir, size):
+    data = os.urandom(size)
+    file = upload(bucket, "flaky.bin", data, content_sha1=hashlib.sha1(data).hexdigest())
+    server.faults.add(FaultRule("b2_download_file_by_id", fault="truncate", after_bytes=100_000, times=2))
+    listener = ProgressListenerForTest()
+    target = out_dir / "flaky.bin"
+    with api.download_manager.download_file_by_id(file["fileId"], listener) as downloaded:
+        downloaded.save_to(target)
+    assert target.read_bytes() == data
+    assert server.faults.rules() == []
+    assert listener.is_monotonic()
+    assert listener.last_completed == size

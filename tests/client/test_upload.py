@@ -13,6 +13,7 @@ from b2kit._part_planning import InvalidPartSizeError
 from b2kit._progress import ProgressListenerForTest
 from b2kit._upload import UploadOptions
 from b2kit._upload_source import UploadSourceBytes, UploadSourceLocalFile
+from b2kit.server import FaultRule
 
 PART = 1_000_000  # the test server's recommendedPartSize
 
@@ -280,3 +281,37 @@ def test_unbound_stream_longer_than_one_part_is_a_large_file(api, bucket):
 def test_empty_unbound_stream_uploads_an_empty_file(api, bucket):
     result = api.upload_manager.upload_unbound_stream(bucket.id_, "nothing", OneWayStream(b""))
     assert result["contentLength"] == 0
+
+
+def test_upload_url_answering_503_is_replaced_by_a_new_one(api, bucket, server):
+    info = api.session.account_info
+    busy = api.session.get_upload_url(bucket.id_)
+    info.put_bucket_upload_url(bucket.id_, busy["uploadUrl"], busy["authorizationToken"])
+    server.faults.add(FaultRule("b2_upload_file", status=503, times=1))
+    data = os.urandom(50_000)
+    listener = ProgressListenerForTest()
+    result = api.upload_manager.upload(
+        bucket.id_, "busy.bin", UploadSourceBytes(data), progress_listener=listener
+    )
+    assert result["contentSha1"] == sha1_of(data)
+    assert server.faults.rules() == []
+    reused = info.take_bucket_upload_url(bucket.id_)
+    assert reused is not None
+    assert reused[0] != busy["uploadUrl"], "the URL that answered 503 went back into the pool"
+    assert listener.is_monotonic()
+    assert listener.last_completed == len(data)
+
+
+def test_part_upload_urls_answering_503_are_replaced(api, bucket, server):
+    server.faults.add(FaultRule("b2_upload_part", status=503, times=3))
+    data = os.urandom(4 * PART + 5)
+    listener = ProgressListenerForTest()
+    source = RecordingSource(data)
+    result = api.upload_manager.upload(bucket.id_, "busy-parts.bin", source, progress_listener=listener)
+    assert result["contentLength"] == len(data)
+    assert server.faults.rules() == []
+    assert len(source.opened) == 5 + 3, "each failed part is read again from its range"
+    assert listener.is_monotonic()
+    assert listener.last_completed == len(data)
+    with api.download_manager.download_file_by_id(result["fileId"]) as downloaded:
+        assert downloaded.read() == data
