@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import socket
 import time
@@ -352,3 +353,68 @@ def test_finish_problem_reports_each_rule():
     assert finish_problem(parts, ["a" * 40], 100).code == "bad_request"
     assert finish_problem(parts, [], 100).code == "bad_request"
     assert finish_problem(parts, ["a" * 40, "b" * 40], 300).code == "bad_request"
+
+
+def _sse_c(key: bytes) -> dict[str, str]:
+    return {
+        "mode": "SSE-C",
+        "algorithm": "AES256",
+        "customerKey": base64.b64encode(key).decode(),
+        "customerKeyMd5": base64.b64encode(hashlib.md5(key).digest()).decode(),
+    }
+
+
+def _sse_c_headers(key: bytes) -> dict[str, str]:
+    setting = _sse_c(key)
+    return {
+        "X-Bz-Server-Side-Encryption-Customer-Algorithm": "AES256",
+        "X-Bz-Server-Side-Encryption-Customer-Key": setting["customerKey"],
+        "X-Bz-Server-Side-Encryption-Customer-Key-Md5": setting["customerKeyMd5"],
+    }
+
+
+def test_sse_c_large_file_parts_need_the_same_key(wire, bucket):
+    key, other = b"k" * 32, b"o" * 32
+    started = _start(wire, bucket["bucketId"], serverSideEncryption=_sse_c(key))
+    assert started["serverSideEncryption"] == {"algorithm": "AES256", "mode": "SSE-C"}
+    target = _part_url(wire, started["fileId"])
+    assert _put_part(wire, target, 1, b"secret").status == 400
+    wrong = _put_part(wire, target, 1, b"secret", **_sse_c_headers(other))
+    assert (wrong.status, wrong.code) == (403, "access_denied")
+    right = _put_part(wire, target, 1, b"secret", **_sse_c_headers(key))
+    assert right.status == 200, right.body
+    assert right.json["serverSideEncryption"] == {"algorithm": "AES256", "mode": "SSE-C"}
+    bad_md5 = {**_sse_c(key), "customerKeyMd5": "AAAA"}
+    refused = wire.call(
+        "b2_start_large_file",
+        {
+            "bucketId": bucket["bucketId"],
+            "fileName": "x",
+            "contentType": "text/plain",
+            "serverSideEncryption": bad_md5,
+        },
+    )
+    assert refused.status == 400
+
+
+def test_a_part_cut_off_mid_body_leaves_nothing_behind(wire, bucket, server):
+    started = _start(wire, bucket["bucketId"])
+    url, token = _part_url(wire, started["fileId"])
+    parsed = urllib.parse.urlsplit(url)
+    head = (
+        f"POST {parsed.path} HTTP/1.1\r\nHost: {parsed.netloc}\r\nAuthorization: {token}\r\n"
+        f"X-Bz-Part-Number: 1\r\nX-Bz-Content-Sha1: {'0' * 40}\r\nContent-Length: 1000\r\n\r\n"
+    ).encode()
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as cut:
+        cut.sendall(head + b"x" * 100)
+    for _ in range(200):  # the server notices the closed connection and releases the token
+        listed = wire.ok("b2_list_parts", {"fileId": started["fileId"]})
+        retry = _put_part(wire, (url, token), 1, b"whole part")
+        if retry.status == 200:
+            break
+        time.sleep(0.01)
+    assert listed["parts"] == []
+    assert retry.status == 200
+    assert list((server.data_dir / "tmp").iterdir()) == []
+    parts = wire.ok("b2_list_parts", {"fileId": started["fileId"]})["parts"]
+    assert [(p["partNumber"], p["contentLength"]) for p in parts] == [(1, 10)]
