@@ -3,7 +3,8 @@
 Rules (protocol §11.2): a lock-enabled bucket (set up by ``_buckets``) may carry a default retention that
 applies to new files that bring none. A version under legal hold, or under retention that has not passed,
 cannot be deleted (403 ``access_denied``); governance retention gives way to ``bypassGovernance`` (flag
-plus capability), compliance retention to nothing and can only be extended. Reading the values needs ``readFileRetentions`` / ``readFileLegalHolds``.
+plus capability), compliance retention to nothing and can only be extended. Reading the values needs
+``readFileRetentions`` / ``readFileLegalHolds``.
 
 The rules for new versions are functions that uploads (through ``_uploads.UPLOAD_EXTENSIONS``), large
 files and copies call; the two file-lock endpoints are registered here. Deletion checks, file JSON and
