@@ -124,3 +124,13 @@ def test_a_pass_runs_when_the_server_starts(server, server_config, wire, wire_fo
         again = wire_for(restarted)
         names = again.ok("b2_list_file_names", {"bucketId": bucket["bucketId"]})
         assert [f["fileName"] for f in names["files"]] == ["new.txt"]
+
+
+def test_trigger_refuses_a_bad_time(wire):
+    negative = _run(wire, -1)
+    assert (negative.status, negative.code) == (400, "bad_request")
+    auth = "Basic " + base64.b64encode(f"{wire.server.key_id}:{wire.server.key}".encode()).decode()
+    text = wire.request(
+        "POST", f"{wire.realm}/_b2kit/lifecycle", body=b'{"now": "soon"}', headers={"Authorization": auth}
+    )
+    assert (text.status, text.code) == (400, "bad_request")

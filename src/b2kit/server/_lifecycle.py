@@ -213,7 +213,8 @@ class Scheduler:
 def lifecycle(request: Request) -> dict[str, Any]:
     """Run one lifecycle pass now, or as of ``now`` (ms since the epoch) to simulate days passing."""
     _require_master(request)
-    now = request.params.opt_int("now") or request.app.now_ms()
+    asked = request.params.opt_int("now")
+    now = request.app.now_ms() if asked is None else asked
     if now < 0:
         raise bad_request("now must be milliseconds since the epoch")
     return {"now": now, **run_pass(request.app, now).to_json()}
