@@ -19,7 +19,7 @@ def test_round_trip_as_subprocess(b2kit_process, server, tmp_path):
     assert down.returncode == 0, down.stderr
     assert (tmp_path / "dst" / "x" / "y" / "z.txt").read_text() == "zed"
     cat = b2kit_process("file", "cat", "b2://proc-bucket/s/ä.txt")
-    assert cat.stdout == "umlaut"
+    assert (cat.returncode, cat.stdout) == (0, "umlaut"), cat.stderr
 
 
 def test_errors_exit_non_zero_with_one_line_and_no_traceback(b2kit_process, server):

@@ -133,3 +133,15 @@ def test_compare_by_size_ignores_touched_files(run_ok, run_json, bucket_name, tr
     assert by_size["filesTransferred"] == 0
     by_time = run_json("sync", "--json", tree, f"b2://{bucket_name}")
     assert by_time["counts"] == {"upload": 1}
+
+
+def test_failed_file_gives_exit_1_with_its_error_and_the_rest_is_synced(
+    run, run_ok, bucket_name, tree, tmp_path
+):
+    run_ok("sync", tree, f"b2://{bucket_name}")
+    (tmp_path / "down" / "top.txt").mkdir(parents=True)
+    result = run("sync", f"b2://{bucket_name}", tmp_path / "down")
+    assert result.exit_code == 1
+    assert "Error: download top.txt:" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: 1 file(s) failed; top.txt")
+    assert (tmp_path / "down" / "a" / "b" / "c.txt").read_bytes() == TREE["a/b/c.txt"]

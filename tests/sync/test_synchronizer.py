@@ -13,6 +13,7 @@ from b2kit._sync import (
     LocalFolder,
     MissingSourceError,
     NewerMode,
+    SyncActionsFailed,
     SyncCancelled,
     Synchronizer,
     SyncListener,
@@ -234,3 +235,36 @@ def test_missing_local_source_is_an_error_not_an_empty_source(tmp_path, bucket, 
     with pytest.raises(MissingSourceError, match="does not exist"):
         sync(LocalFolder(tmp_path / "typo"), B2Folder(bucket, ""), delete=True, allow_empty_source=True)
     assert b2_names(bucket) != []
+
+
+class Recorder(SyncListener):
+    def __init__(self):
+        self.warnings = []
+
+    def warning(self, message):
+        self.warnings.append(message)
+
+
+def test_b2_names_that_would_escape_the_destination_are_skipped(tmp_path, bucket):
+    for name in ("ok.txt", "a/../../escape.txt", "/abs.txt", "b//c.txt", "./dot.txt"):
+        bucket.upload_bytes(b"x", name)
+    recorder = Recorder()
+    outer = tmp_path / "outer"
+    report = Synchronizer(SyncOptions(), recorder).sync_folders(
+        B2Folder(bucket, ""), LocalFolder(outer / "a" / "dst")
+    )
+    assert report.counts == {"download": 1}
+    assert [p.relative_to(outer).as_posix() for p in outer.rglob("*") if p.is_file()] == ["a/dst/ok.txt"]
+    assert not (tmp_path / "escape.txt").exists()
+    assert len(recorder.warnings) == 4
+
+
+def test_one_failing_file_does_not_stop_the_others(tmp_path, bucket, make_tree, read_tree):
+    content = make_tree(tmp_path / "src")
+    sync(LocalFolder(tmp_path / "src"), B2Folder(bucket, ""))
+    (tmp_path / "dst" / "a.txt").mkdir(parents=True)  # a directory where a file must go
+    with pytest.raises(SyncActionsFailed, match=r"1 file\(s\) failed; a\.txt") as failed:
+        sync(B2Folder(bucket, ""), LocalFolder(tmp_path / "dst"))
+    assert failed.value.report.counts == {"download": len(content) - 1}
+    got = read_tree(tmp_path / "dst")
+    assert got == {name: data for name, data in content.items() if name != "a.txt"}
