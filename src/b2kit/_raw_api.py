@@ -34,6 +34,8 @@ REALM_URLS: Final = {
     "dev": "http://api.backblazeb2.xyz:8180",
 }
 
+_DOT_SEGMENTS: Final = {".": "%2E", "..": "%2E%2E"}
+
 
 class MetadataDirectiveMode(StrEnum):
     """Whether a copy keeps the source's content type and file info (COPY) or takes new ones (REPLACE)."""
@@ -669,7 +671,9 @@ class B2RawApi:
         )
 
     def get_download_url_by_name(self, download_url: str, bucket_name: str, file_name: str) -> str:
-        return f"{download_url}/file/{bucket_name}/{p.encode_name(file_name)}"
+        # "." and ".." segments are encoded, or URL normalization would fetch another file's name
+        segments = (_DOT_SEGMENTS.get(part, part) for part in p.encode_name(file_name).split("/"))
+        return f"{download_url}/file/{bucket_name}/{'/'.join(segments)}"
 
     def download_file_from_url(
         self,

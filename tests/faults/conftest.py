@@ -61,6 +61,12 @@ def make_api(
 
 
 @pytest.fixture
+def connect() -> Callable[..., B2Api]:
+    """``make_api`` as a fixture: ``connect(server, key_id=None, key=None, workers=4)``."""
+    return make_api
+
+
+@pytest.fixture
 def retry_policy() -> RetryPolicy:
     """The retry policy of the ``api`` fixture (and of ``make_api``)."""
     return FAST_RETRIES

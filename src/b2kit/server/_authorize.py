@@ -23,7 +23,7 @@ def basic_credentials(header: str | None) -> tuple[str, str]:
         raise unauthorized("b2_authorize_account needs Basic authorization with a key id and key")
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:  # ValueError: non-ASCII base64
         raise unauthorized("malformed Basic authorization") from exc
     key_id, sep, key = decoded.partition(":")
     if not sep:

@@ -62,6 +62,8 @@ def error_response(error: B2Error) -> Response:
 
 class B2RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # a garbage request line would otherwise be answered HTTP/0.9-style: a body without a status line
+    default_request_version = "HTTP/1.0"
     server_version = "b2kit"
     sys_version = ""
     timeout = _SOCKET_TIMEOUT_SECONDS
@@ -121,7 +123,8 @@ class B2RequestHandler(BaseHTTPRequestHandler):
         return request, target
 
     def _content_length(self) -> int:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+        if self.headers.get("Transfer-Encoding") is not None:
+            # any transfer coding hides where the body ends: refuse it rather than misread the stream
             self.close_connection = True
             raise bad_request("chunked transfer encoding is not supported; send Content-Length")
         raw = self.headers.get("Content-Length")
