@@ -45,11 +45,11 @@ def parse_range(header: str | None, total: int) -> ByteRange | None:
             raise _unsatisfiable(header, total)
         return ByteRange(max(total - suffix, 0), total - 1, total) if total else None
     first = int(first_text)
-    last = int(last_text) if last_text else total - 1
-    if last < first:
+    if last_text and int(last_text) < first:
         return None
     if first >= total:
         raise _unsatisfiable(header, total)
+    last = int(last_text) if last_text else total - 1
     return ByteRange(first, min(last, total - 1), total)
 
 
