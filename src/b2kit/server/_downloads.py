@@ -106,7 +106,7 @@ def download_file_by_name(request: Request) -> Response:
     return _serve(request, principal, bucket, row)
 
 
-def _segments(request: Request, row: sqlite3.Row) -> list[tuple[str, int]]:
+def version_segments(request: Request, row: sqlite3.Row) -> list[tuple[str, int]]:
     """(blob, size) pieces of a version's bytes: one blob, or the parts of a finished large file."""
     if row["blob"] is not None:
         return [(str(row["blob"]), int(row["content_length"]))]
@@ -118,7 +118,9 @@ def _segments(request: Request, row: sqlite3.Row) -> list[tuple[str, int]]:
     return [(str(part["blob"]), int(part["content_length"])) for part in parts]
 
 
-def _stream(request: Request, segments: list[tuple[str, int]], first: int, length: int) -> Iterator[bytes]:
+def stream_segments(
+    request: Request, segments: list[tuple[str, int]], first: int, length: int
+) -> Iterator[bytes]:
     blobs, block = request.app.blobs, request.app.config.block_size
     offset, remaining = first, length
     for blob, size in segments:
@@ -145,7 +147,7 @@ def _serve(request: Request, principal: Principal | None, bucket: sqlite3.Row, r
     sse_headers = _sse_headers(request, row)
     total = int(row["content_length"])
     byte_range = parse_range(request.headers.get("Range"), total)
-    segments = _segments(request, row)
+    segments = version_segments(request, row)
     if not request.app.blobs.exists(blob for blob, _size in segments):
         raise not_found(f"file not found: {row['file_id']}")
     headers = _headers(request, principal, bucket, row, overrides) + sse_headers
@@ -156,7 +158,7 @@ def _serve(request: Request, principal: Principal | None, bucket: sqlite3.Row, r
     return Response(
         status=status,
         headers=headers,
-        stream=lambda: _stream(request, segments, first, length),
+        stream=lambda: stream_segments(request, segments, first, length),
         length=length,
     )
 
