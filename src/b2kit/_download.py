@@ -8,7 +8,8 @@ range is requested again (same file id required), so a flaky connection costs a 
 stripes, taken in order by up to ``max_workers`` threads and written at their offsets with ``os.pwrite``.
 The SHA-1 is computed in order while the stripes arrive: the stripe at the hash front is hashed as it is
 received, later stripes keep their chunks in memory until the front reaches them (bounded by
-``max_buffered_bytes``: a thread that would exceed it waits). Nothing is read back from disk.
+``max_buffered_bytes``: a thread that would exceed it waits, and no more streams run than that buffer can
+feed). Nothing is read back from disk.
 ``save_to`` writes a temporary file in the destination directory and renames it into place only after every
 check passed, so a failed download never leaves a half-written destination.
 """
@@ -46,11 +47,13 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE: Final = 1024 * 1024
 """Bytes read from the network per call."""
 
-MAX_DEFAULT_STRIPE_SIZE: Final = 8 * 1024 * 1024
-"""Default bytes per ranged request of a parallel download: the account's recommended part size, capped
-here so the bytes waiting to be hashed in order stay small."""
+MAX_DEFAULT_STRIPE_SIZE: Final = 32 * 1024 * 1024
+"""Default bytes per ranged request of a parallel download: the account's recommended part size, capped."""
 
-DEFAULT_MAX_BUFFERED_BYTES: Final = 32 * 1024 * 1024
+MAX_VERIFIED_STRIPE_SIZE: Final = 8 * 1024 * 1024
+"""Stripe cap when the SHA-1 is checked (later stripes wait in memory for the hash front)."""
+
+DEFAULT_MAX_BUFFERED_BYTES: Final = 24 * 1024 * 1024
 """Received bytes a parallel download may hold in memory while they wait to be hashed in order."""
 
 MAX_RESUMES: Final = 5
@@ -253,7 +256,8 @@ class DownloadedFile:
     def save(self, file: IO[bytes], allow_seeking: bool = True) -> None:
         """Write the body to ``file`` from its current position (in parallel when ``file`` is a real file)."""
         fd = _usable_fd(file) if allow_seeking else None
-        if fd is None or not self._manager._parallel_worthwhile(self._span.length):
+        stripe = self._manager.stripe_size_for(verified=self._expected_sha1() is not None)
+        if fd is None or self._manager.max_workers < 2 or self._span.length < 2 * stripe:
             for chunk in self.iter_content():
                 file.write(chunk)
             return
@@ -322,11 +326,14 @@ class _ParallelSave:
         self._fd = fd
         self._start = start
         span = downloaded._span
-        size = self._manager.stripe_size
+        self._verify = downloaded._expected_sha1() is not None
+        size = self._manager.stripe_size_for(verified=self._verify)
         self._stripes = [
             _Span(first, min(first + size - 1, span.last)) for first in range(span.first, span.last + 1, size)
         ]
-        self._verify = downloaded._expected_sha1() is not None
+        self._streams = min(self._manager.max_workers, len(self._stripes))
+        if self._verify:  # more streams than the buffer can hold would only wait for the hash front
+            self._streams = min(self._streams, 1 + self._manager.max_buffered_bytes // size)
         self._hasher = _OrderedHasher(self._manager.max_buffered_bytes)
         self._next = 0
         self._lock = threading.Lock()
@@ -334,8 +341,7 @@ class _ParallelSave:
         self._received = 0
 
     def run(self) -> None:
-        workers = min(self._manager.max_workers, len(self._stripes))
-        futures = [self._manager.executor.submit(self._work) for _ in range(workers)]
+        futures = [self._manager.executor.submit(self._work) for _ in range(self._streams)]
         wait(futures)
         errors = [exc for future in futures if (exc := future.exception()) is not None]
         real = [exc for exc in errors if not isinstance(exc, _Aborted)]
@@ -452,8 +458,9 @@ class DownloadManager:
         fetcher = _RangeFetcher(self._session, url, version, encryption)
         return DownloadedFile(self, version, response, fetcher, progress_listener)
 
-    def _parallel_worthwhile(self, length: int) -> bool:
-        return self.max_workers > 1 and length >= 2 * self.stripe_size
+    def stripe_size_for(self, verified: bool) -> int:
+        """The stripe size of a parallel save; smaller when the SHA-1 is checked in order."""
+        return min(self.stripe_size, MAX_VERIFIED_STRIPE_SIZE) if verified else self.stripe_size
 
 
 def mod_time_millis(version: DownloadVersion) -> int:
