@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import platformdirs
 
 from b2kit import B2Api, SqliteAccountInfo
@@ -70,9 +71,18 @@ def env_credentials(realm_option: str | None = None) -> Credentials | None:
     return Credentials(key_id, key, realm_from(realm_option))
 
 
+def _api(info: SqliteAccountInfo) -> B2Api:
+    """A B2Api closed (threads and connections) when the running command ends."""
+    api = B2Api(info)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(api.close)
+    return api
+
+
 def authorize(credentials: Credentials) -> B2Api:
     """Authorize and store the result in the account-info file."""
-    api = B2Api(open_account_info())
+    api = _api(open_account_info())
     api.authorize_account(
         realm=credentials.realm, application_key_id=credentials.key_id, application_key=credentials.key
     )
@@ -85,7 +95,7 @@ def authorized_api() -> B2Api:
     credentials = env_credentials()
     if credentials is not None:
         if info.is_same_key(credentials.key_id, credentials.realm):
-            return B2Api(info)
+            return _api(info)
         return authorize(credentials)
     try:
         info.get_account_auth_token()
@@ -93,4 +103,4 @@ def authorized_api() -> B2Api:
         raise CommandFailed(
             f"not authorized: run `b2kit account authorize KEY_ID KEY` (or set {KEY_ID_ENV} and {KEY_ENV})"
         ) from None
-    return B2Api(info)
+    return _api(info)

@@ -66,6 +66,29 @@ def _list(out: Output, bucket: Bucket) -> None:
         out.line(f"    {version.size:>12,}  {kind}  {version.file_name}")
 
 
+@dataclass(frozen=True)
+class DemoPaths:
+    """Everything the demo writes lives under one temporary directory."""
+
+    workdir: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.workdir / "server-data"
+
+    @property
+    def sample(self) -> Path:
+        return self.workdir / "sample"
+
+    @property
+    def restored(self) -> Path:
+        return self.workdir / "restored"
+
+    @property
+    def account_file(self) -> Path:
+        return self.workdir / "account_info.sqlite"
+
+
 @click.command("demo", cls=B2kitCommand)
 @click.option("--keep", is_flag=True, help="keep the data dir and print how to point the CLI at it")
 @click.option(
@@ -73,7 +96,7 @@ def _list(out: Output, bucket: Bucket) -> None:
     type=click.IntRange(11, 2000),
     default=25,
     show_default=True,
-    help="size of the multi-part file",
+    help="size of the file that goes up in parts",
 )
 @click.option(
     "--small-copies",
@@ -86,74 +109,73 @@ def _list(out: Output, bucket: Bucket) -> None:
 def demo(keep: bool, large_mb: int, small_copies: int) -> None:
     """Round trip on a local B2 server: sync a sample folder up, list, sync back, verify, show speed."""
     out = Output.from_context()
-    workdir = Path(tempfile.mkdtemp(prefix="b2kit-demo-"))
+    paths = DemoPaths(Path(tempfile.mkdtemp(prefix="b2kit-demo-")))
     try:
-        _run(out, workdir, large_mb * MB, small_copies, keep)
+        _step(out, f"making a sample folder in {paths.sample}")
+        stats = make_sample_tree(paths.sample, large_mb * MB, small_copies)
+        shape = f"nested dirs, non-ASCII names, one {large_mb} MB file"
+        out.line(f"{stats.files} files, {stats.bytes / MB:.1f} MB ({shape})")
+        realm, key_id, key = _serve_and_round_trip(out, paths)
+        out.line("")
+        out.line("server stopped")
+        if keep:
+            _print_keep_help(out, paths, realm, key_id, key)
     finally:
         if not keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(paths.workdir, ignore_errors=True)
+            out.line(f"removed {paths.workdir}")
 
 
-def _run(out: Output, workdir: Path, large_size: int, small_copies: int, keep: bool) -> None:
-    data_dir, sample, restored = workdir / "server-data", workdir / "sample", workdir / "restored"
-    account_file = workdir / "account_info.sqlite"
-    _step(out, f"making a sample folder in {sample}")
-    stats = make_sample_tree(sample, large_size, small_copies)
-    shape = f"nested dirs, non-ASCII names, one {large_size // MB} MB file"
-    out.line(f"{stats.files} files, {stats.bytes / MB:.1f} MB ({shape})")
-
+def _serve_and_round_trip(out: Output, paths: DemoPaths) -> tuple[str, str, str]:
+    """Start the server, run the round trip against it, stop it; returns its realm and master key."""
     _step(out, "starting the embedded B2 server")
     with LocalServer(
-        data_dir=data_dir,
+        data_dir=paths.data_dir,
         absolute_minimum_part_size=DEMO_MIN_PART,
         recommended_part_size=DEMO_RECOMMENDED_PART,
     ) as server:
-        out.line(
-            f"listening on {server.realm} (data in {data_dir}; parts of {DEMO_RECOMMENDED_PART // MB} MB)"
-        )
-        api = B2Api(SqliteAccountInfo(file_name=str(account_file)))
-        api.authorize_account(server.realm, server.key_id, server.key)
-        bucket = api.create_bucket(BUCKET, "allPrivate")
-        out.line(f"created bucket {BUCKET} ({bucket.id_})")
-
-        _step(out, f"b2kit sync {sample} b2://{BUCKET}/sample")
-        up = _sync(out, LocalFolder(sample), B2Folder(bucket, "sample"))
-
-        _step(out, f"b2kit ls -r b2://{BUCKET}  (size, small or large = uploaded in parts, name)")
-        _list(out, bucket)
-
-        _step(out, f"b2kit sync b2://{BUCKET}/sample {restored}")
-        down = _sync(out, B2Folder(bucket, "sample"), LocalFolder(restored))
-
-        _step(out, "verifying every byte (SHA-1 of each file, both trees)")
-        problems = compare_trees(sample, restored)
-        if problems:
-            raise CommandFailed(f"round trip differs: {'; '.join(problems[:5])}")
-        out.line(f"all {stats.files} files identical ({stats.bytes:,} bytes)")
-
-        _step(out, "syncing again: nothing should move")
-        again = _sync(out, LocalFolder(sample), B2Folder(bucket, "sample"))
-        if again.files_transferred:
-            raise CommandFailed(f"second sync transferred {again.files_transferred} files")
-
-        _step(out, "speed")
-        out.line(Leg("upload", up).line())
-        out.line(Leg("download", down).line())
-        realm, key_id, key = server.realm, server.key_id, server.key
-    out.line("")
-    out.line("server stopped")
-    if keep:
-        _print_keep_help(out, workdir, data_dir, account_file, realm, key_id, key)
-    else:
-        out.line(f"removed {workdir}")
+        parts = f"parts of {DEMO_RECOMMENDED_PART // MB} MB"
+        out.line(f"listening on {server.realm} (data in {paths.data_dir}; {parts})")
+        with B2Api(SqliteAccountInfo(file_name=str(paths.account_file))) as api:
+            api.authorize_account(server.realm, server.key_id, server.key)
+            bucket = api.create_bucket(BUCKET, "allPrivate")
+            out.line(f"created bucket {BUCKET} ({bucket.id_})")
+            _round_trip(out, bucket, paths)
+        return server.realm, server.key_id, server.key
 
 
-def _print_keep_help(
-    out: Output, workdir: Path, data_dir: Path, account_file: Path, realm: str, key_id: str, key: str
-) -> None:
+def _round_trip(out: Output, bucket: Bucket, paths: DemoPaths) -> None:
+    """Sync up, list, sync down, verify by SHA-1, sync again (nothing moves), print the speeds."""
+    remote = B2Folder(bucket, "sample")
+    _step(out, f"b2kit sync {paths.sample} b2://{BUCKET}/sample")
+    up = _sync(out, LocalFolder(paths.sample), remote)
+
+    _step(out, f"b2kit ls -r b2://{BUCKET}  (size, small or large = uploaded in parts, name)")
+    _list(out, bucket)
+
+    _step(out, f"b2kit sync b2://{BUCKET}/sample {paths.restored}")
+    down = _sync(out, remote, LocalFolder(paths.restored))
+
+    _step(out, "verifying every byte (SHA-1 of each file, both trees)")
+    problems = compare_trees(paths.sample, paths.restored)
+    if problems:
+        raise CommandFailed(f"round trip differs: {'; '.join(problems[:5])}")
+    out.line(f"all {up.source_files} files identical ({up.bytes_transferred:,} bytes)")
+
+    _step(out, "syncing again: nothing should move")
+    again = _sync(out, LocalFolder(paths.sample), remote)
+    if again.files_transferred:
+        raise CommandFailed(f"second sync transferred {again.files_transferred} files")
+
+    _step(out, "speed")
+    out.line(Leg("upload", up).line())
+    out.line(Leg("download", down).line())
+
+
+def _print_keep_help(out: Output, paths: DemoPaths, realm: str, key_id: str, key: str) -> None:
     port = realm.rsplit(":", 1)[1]
-    out.line(f"kept everything in {workdir}. To use it with the CLI:")
-    out.line(f"  b2kit server --data-dir {data_dir} --port {port} &")
-    out.line(f"  export B2_ACCOUNT_INFO={account_file}")
+    out.line(f"kept everything in {paths.workdir}. To use it with the CLI:")
+    out.line(f"  b2kit server --data-dir {paths.data_dir} --port {port} &")
+    out.line(f"  export B2_ACCOUNT_INFO={paths.account_file}")
     out.line(f"  b2kit account authorize --realm {realm} {key_id} {key}")
     out.line(f"  b2kit ls -r b2://{BUCKET}")
