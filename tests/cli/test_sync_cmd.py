@@ -30,7 +30,7 @@ def read_tree(root):
 def test_sync_up_down_and_b2_to_b2_byte_for_byte(run_ok, run_json, bucket_name, tree, tmp_path):
     up = run_json("sync", "--json", tree, f"b2://{bucket_name}/up")
     assert up["counts"] == {"upload": len(TREE)}
-    assert up["bytes_transferred"] == sum(map(len, TREE.values()))
+    assert up["bytesTransferred"] == sum(map(len, TREE.values()))
     run_ok("bucket", "create", "cli-copy-target")
     copied = run_json("sync", "--json", f"b2://{bucket_name}/up", "b2://cli-copy-target/copied")
     assert copied["counts"] == {"copy": len(TREE)}

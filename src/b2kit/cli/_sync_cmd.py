@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +39,17 @@ def sync_folder(text: str, api_factory: Callable[[], B2Api]) -> SyncFolder:
 
 
 def report_json(report: SyncReport) -> dict[str, Any]:
-    """The report as a JSON-ready dict (what ``sync --json`` prints)."""
-    data = asdict(report)
-    data["failures"] = [{"name": name, "error": error} for name, error in report.failures]
-    data["warnings"] = list(report.warnings)
-    data["filesTransferred"] = report.files_transferred
-    return data
+    """The report as JSON-ready camelCase fields (what ``sync --json`` prints)."""
+    return {
+        "dryRun": report.dry_run,
+        "sourceFiles": report.source_files,
+        "counts": dict(report.counts),
+        "filesTransferred": report.files_transferred,
+        "bytesTransferred": report.bytes_transferred,
+        "elapsedSeconds": round(report.elapsed_seconds, 3),
+        "failures": [{"name": name, "error": error} for name, error in report.failures],
+        "warnings": list(report.warnings),
+    }
 
 
 @click.command("sync", cls=B2kitCommand)
