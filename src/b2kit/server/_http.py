@@ -50,6 +50,10 @@ class B2HTTPServer(ThreadingHTTPServer):
         self.app = app
         super().__init__(address, B2RequestHandler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log a connection that failed outside a request (e.g. a client reset), no traceback on stderr."""
+        log.debug("connection from %s ended abnormally", client_address, exc_info=True)
+
 
 def error_response(error: B2Error) -> Response:
     response = json_response(error.body(), status=error.status)
