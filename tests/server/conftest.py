@@ -159,7 +159,8 @@ class Wire:
 def no_internal_errors(caplog: pytest.LogCaptureFixture) -> Any:
     """Every server test fails if the server logged an unexpected exception (a 500 internal_error)."""
     yield
-    failures = [r for r in caplog.records if r.name == "b2kit.server" and r.levelno >= logging.ERROR]
+    records = [*caplog.get_records("setup"), *caplog.get_records("call")]
+    failures = [r for r in records if r.name == "b2kit.server" and r.levelno >= logging.ERROR]
     assert not failures, [r.getMessage() for r in failures]
 
 
