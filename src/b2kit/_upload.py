@@ -27,6 +27,9 @@ from b2kit._upload_source import HashingStream, UploadSource, UploadSourceBytes
 
 _LIST_PARTS_PAGE: Final = 1000
 
+MAX_UNBOUND_PARTS_IN_FLIGHT: Final = 2
+"""Parts of an unbound stream being sent while the next one is read (each is a part-sized buffer)."""
+
 _T = TypeVar("_T")
 
 
@@ -112,8 +115,8 @@ class UploadManager:
         """Upload a stream of unknown length, buffering one part at a time.
 
         If the stream ends within one part it is a small upload; otherwise a large file whose parts are sent
-        while the next is read (at most ``max_workers`` buffers alive). The listener learns the total at the
-        end. Unbound uploads are not resumable.
+        while the next is read (at most ``MAX_UNBOUND_PARTS_IN_FLIGHT`` + 1 part buffers alive). The listener
+        learns the total at the end. Unbound uploads are not resumable.
         """
         opts = options or UploadOptions()
         reporter = ProgressReporter(progress_listener)
@@ -324,7 +327,7 @@ class _UnboundUpload:
             file_info[LARGE_FILE_SHA1] = self._opts.large_file_sha1
         started = _start_large_file(session, self._bucket_id, self._file_name, file_info, self._opts)
         file_id: str = started["fileId"]
-        slots = threading.BoundedSemaphore(manager._max_workers)
+        slots = threading.BoundedSemaphore(min(manager._max_workers, MAX_UNBOUND_PARTS_IN_FLIGHT))
         futures: list[Future[str]] = []
         total = 0
         buffer = first
