@@ -75,6 +75,7 @@ def unfinished(conn: sqlite3.Connection, file_id: str) -> sqlite3.Row:
 
 
 def part_json(row: sqlite3.Row | dict[str, Any], sse: str | None) -> dict[str, Any]:
+    """A part as b2_upload_part, b2_copy_part and b2_list_parts answer it."""
     return {
         "fileId": row["file_id"],
         "partNumber": row["part_number"],
@@ -87,6 +88,7 @@ def part_json(row: sqlite3.Row | dict[str, Any], sse: str | None) -> dict[str, A
 
 
 def part_number(value: int | None) -> int:
+    """A required part number in 1..10000, or 400."""
     if value is None:
         raise bad_request("a part number is required")
     if not 1 <= value <= p.MAX_PART_NUMBER:
@@ -148,6 +150,7 @@ def requested_sse(raw: dict[str, Any] | None, bucket: sqlite3.Row) -> dict[str, 
 
 
 def json_customer_key_md5(raw: dict[str, Any]) -> str:
+    """Validate an SSE-C JSON setting (32-byte base64 key, matching MD5); returns the key's base64 MD5."""
     try:
         key = base64.b64decode(str(raw.get("customerKey", "")), validate=True)
     except binascii.Error as exc:
@@ -196,7 +199,7 @@ def start_large_file(request: Request) -> dict[str, Any]:
     content_type = checked_content_type(params.text("contentType"), file_name)
     stamp = _start_timestamp(request)
     asked = _file_lock.lock_request_from_json(
-        {"fileRetention": params.raw("fileRetention"), **_hold(request)}
+        {"fileRetention": params.raw("fileRetention"), "legalHold": params.raw("legalHold")}
     )
     with request.app.store.write() as conn:
         bucket = _buckets.require(conn, bucket_id)
@@ -217,10 +220,6 @@ def start_large_file(request: Request) -> dict[str, Any]:
             },
         )
     return _unfinished_json(request, principal, row)
-
-
-def _hold(request: Request) -> dict[str, Any]:
-    return {"legalHold": request.params.raw("legalHold")}
 
 
 @endpoint("b2_get_upload_part_url")
