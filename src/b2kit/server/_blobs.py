@@ -99,9 +99,6 @@ class BlobStore:
     def open(self, relative: str) -> BinaryIO:
         return open(self._path(relative), "rb")
 
-    def size(self, relative: str) -> int:
-        return self._path(relative).stat().st_size
-
     def exists(self, relatives: Iterable[str]) -> bool:
         return all(self._path(relative).is_file() for relative in relatives)
 

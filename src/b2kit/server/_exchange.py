@@ -72,10 +72,6 @@ class Request:
             return f"http://{host}"
         return self.app.realm
 
-    @property
-    def is_head(self) -> bool:
-        return self.method == "HEAD"
-
 
 @dataclass
 class Response:

@@ -125,9 +125,14 @@ class Store:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        # created private before SQLite opens it: its -wal and -shm files (keys, tokens) copy this mode
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
         first = self._connect()
         first.executescript(_SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
-        os.chmod(path, 0o600)
+        for suffix in ("", "-wal", "-shm"):  # the database holds key secrets
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                os.chmod(companion, 0o600)
         self._idle.put(first)
 
     def _connect(self) -> sqlite3.Connection:
@@ -169,11 +174,6 @@ class Store:
         """One write transaction, committed when the block ends without an exception."""
         with self._connection() as conn, _transaction(conn):
             yield conn
-
-    def setting(self, name: str) -> str | None:
-        with self.read() as conn:
-            row = conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
-        return None if row is None else str(row["value"])
 
     def close(self) -> None:
         while True:
