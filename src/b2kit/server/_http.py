@@ -148,6 +148,12 @@ class B2RequestHandler(BaseHTTPRequestHandler):
                 raise bad_request("request body is not valid JSON", code=p.BAD_JSON) from exc
             if not isinstance(parsed, dict):
                 raise bad_request("request body must be a JSON object", code=p.BAD_JSON)
+            try:  # "\ud800" escapes parse, but such strings cannot be stored or answered
+                json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise bad_request(
+                    "request body has a string with a lone surrogate (not valid Unicode)"
+                ) from exc
             return Params(parsed)
         return Params(request.query, from_query=True)
 
