@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 
 import pytest
@@ -245,3 +246,37 @@ def test_chunk_reader_serves_requested_sizes():
     assert reader.read(5) == b"c"
     assert reader.read(5) == b"defg"
     assert reader.read(5) == b""
+
+
+def _sse_c(key: bytes) -> dict[str, str]:
+    return {
+        "mode": "SSE-C",
+        "algorithm": "AES256",
+        "customerKey": base64.b64encode(key).decode(),
+        "customerKeyMd5": base64.b64encode(hashlib.md5(key).digest()).decode(),
+    }
+
+
+def test_sse_c_source_needs_its_key(wire, bucket):
+    key = b"s" * 32
+    setting = _sse_c(key)
+    headers = {
+        "X-Bz-Server-Side-Encryption-Customer-Algorithm": "AES256",
+        "X-Bz-Server-Side-Encryption-Customer-Key": setting["customerKey"],
+        "X-Bz-Server-Side-Encryption-Customer-Key-Md5": setting["customerKeyMd5"],
+    }
+    source = wire.uploaded(bucket["bucketId"], "enc.bin", b"encrypted", headers=headers)
+    without = _copy(wire, source["fileId"], "plain.bin")
+    assert (without.status, without.code) == (403, "access_denied")
+    wrong = _copy(wire, source["fileId"], "plain.bin", sourceServerSideEncryption=_sse_c(b"w" * 32))
+    assert (wrong.status, wrong.code) == (403, "access_denied")
+    ok = _copy(
+        wire,
+        source["fileId"],
+        "b2-encrypted.bin",
+        sourceServerSideEncryption=setting,
+        destinationServerSideEncryption={"mode": "SSE-B2", "algorithm": "AES256"},
+    )
+    assert ok.status == 200, ok.body
+    assert ok.json["serverSideEncryption"] == {"algorithm": "AES256", "mode": "SSE-B2"}
+    assert _download(wire, "test-bucket", "b2-encrypted.bin") == b"encrypted"
