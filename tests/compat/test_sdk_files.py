@@ -135,3 +135,30 @@ def test_upload_resumes_a_matching_unfinished_large_file(b2api, bucket, tmp_path
     assert version.id_ == started.file_id
     assert _download(bucket, "resume.bin") == data
     assert list(bucket.list_unfinished_large_files()) == []
+
+
+def test_sse_c_large_file_round_trip_and_copy(bucket, flavour, payload, large_size):
+    m = flavour.module
+    key = m.EncryptionKey(secret=b"0123456789abcdef0123456789abcdef", key_id="compat-key")
+    sse_c = m.EncryptionSetting(mode=m.EncryptionMode.SSE_C, algorithm=m.EncryptionAlgorithm.AES256, key=key)
+    data = payload(large_size, seed=17)
+
+    version = bucket.upload_bytes(data, "secret.bin", encryption=sse_c)
+    assert version.server_side_encryption.mode == m.EncryptionMode.SSE_C
+    out = io.BytesIO()
+    bucket.download_file_by_name("secret.bin", encryption=sse_c).save(out)
+    assert out.getvalue() == data
+
+    sse_b2 = m.EncryptionSetting(mode=m.EncryptionMode.SSE_B2, algorithm=m.EncryptionAlgorithm.AES256)
+    copied = bucket.copy(
+        version.id_,
+        "plain.bin",
+        length=large_size,
+        max_part_size=1_000_000,
+        source_encryption=sse_c,
+        destination_encryption=sse_b2,
+        source_content_type="application/octet-stream",
+        source_file_info=version.file_info,
+    )
+    assert copied.server_side_encryption.mode == m.EncryptionMode.SSE_B2
+    assert _download(bucket, "plain.bin") == data
