@@ -125,3 +125,22 @@ def test_unknown_file_and_bucket_are_one_line_errors(run, bucket_name, tmp_path)
             result.stderr
         )
     assert not (tmp_path / "x").exists()
+
+
+def test_copy_into_a_folder_keeps_the_base_name(run_ok, run_json, bucket_name, tmp_path):
+    local = tmp_path / "n.txt"
+    local.write_bytes(b"n")
+    run_ok("file", "upload", bucket_name, local, "deep/orig.txt")
+    source, target = f"b2://{bucket_name}/deep/orig.txt", f"b2://{bucket_name}/other/"
+    copied = run_json("file", "copy", source, target, "--json")
+    assert copied["fileName"] == "other/orig.txt"
+    assert run_ok("file", "cat", f"b2://{bucket_name}/other/orig.txt").stdout == "n"
+
+
+def test_unhide_of_a_visible_file_is_an_error(run_ok, run, bucket_name, tmp_path):
+    local = tmp_path / "v.txt"
+    local.write_bytes(b"v")
+    run_ok("file", "upload", bucket_name, local, "v.txt")
+    result = run("file", "unhide", f"b2://{bucket_name}/v.txt")
+    assert result.exit_code == 1
+    assert "not hidden" in result.stderr
