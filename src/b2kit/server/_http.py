@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,7 @@ log = logging.getLogger("b2kit.server")
 MAX_JSON_BODY = 16 * 1024 * 1024
 _DRAIN_LIMIT = 1024 * 1024
 _SOCKET_TIMEOUT_SECONDS = 120
+_QUERY_TOKEN = re.compile(r"(Authorization)=[^&\s]*", re.IGNORECASE)
 _STATUS_CODES = {
     400: p.BAD_REQUEST,
     401: p.UNAUTHORIZED,
@@ -199,7 +201,9 @@ class B2RequestHandler(BaseHTTPRequestHandler):
         self._send(error_response(B2Error(status, _STATUS_CODES[status], message or "bad request")))
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s - " + format, self.address_string(), *args)
+        # download tokens may ride in the query string (?Authorization=...): never log them
+        message = _QUERY_TOKEN.sub(r"\1=<redacted>", format % args)
+        log.debug("%s - %s", self.address_string(), message)
 
 
 def _locate(segments: list[str]) -> tuple[str, str, str, tuple[str, ...]]:
