@@ -93,6 +93,18 @@ def test_lone_surrogates_in_json_are_400(wire, name, body):
     assert (reply.status, reply.code) == (400, "bad_request")
 
 
+@pytest.mark.parametrize("length", ["9" * 5000, "-1", "1e3", "\u0663"])
+def test_absurd_content_length_is_400(server, length):
+    host, port = urllib.parse.urlsplit(server.realm).netloc.split(":")
+    head = f"POST /b2api/v4/b2_list_buckets HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(head.encode("utf-8"))
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 400")
+
+
 def test_bad_percent_encoding_in_query_is_400(wire):
     reply = wire.request(
         "GET", f"{wire.realm}/b2api/v4/b2_list_buckets?bucketName=%FF", headers={"Authorization": wire.token}

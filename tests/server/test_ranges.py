@@ -26,7 +26,18 @@ def test_satisfiable_ranges(header, expected):
 
 
 @pytest.mark.parametrize(
-    "header", [None, "", "bytes=", "bytes=-", "bytes=5-2", "items=1-2", "bytes=1-2,4-5", "x"]
+    "header",
+    [
+        None,
+        "",
+        "bytes=",
+        "bytes=-",
+        "bytes=5-2",
+        "items=1-2",
+        "bytes=1-2,4-5",
+        "x",
+        "bytes=" + "9" * 5000 + "-",
+    ],
 )
 def test_unusable_ranges_mean_the_whole_file(header):
     assert parse_range(header, 10) is None

@@ -128,6 +128,10 @@ def test_illegal_names_are_400(wire, bucket, encoded):
         {"X-Bz-Custom-Upload-Timestamp": "99999999999999"},
         {"X-Bz-Server-Side-Encryption": "NONE"},
         {"X-Bz-Server-Side-Encryption-Customer-Algorithm": "AES256"},
+        {
+            "X-Bz-Server-Side-Encryption-Customer-Algorithm": "AES256",
+            "X-Bz-Server-Side-Encryption-Customer-Key": "\u00e9t\u00e9",
+        },
     ],
 )
 def test_bad_upload_headers_are_400(wire, bucket, headers):

@@ -136,7 +136,7 @@ class B2RequestHandler(BaseHTTPRequestHandler):
         raw = self.headers.get("Content-Length")
         if raw is None:
             return 0
-        if not raw.strip().isdigit() or not raw.isascii():
+        if not raw.strip().isdigit() or not raw.isascii() or len(raw.strip()) > 18:
             self.close_connection = True
             raise bad_request("Content-Length must be a non-negative integer")
         return int(raw)

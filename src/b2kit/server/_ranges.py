@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from b2kit import _protocol as p
 from b2kit.server._errors import B2Error
 
-_RANGE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*")
+_RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]{0,18})\s*-\s*([0-9]{0,18})\s*")
 
 
 @dataclass(frozen=True)

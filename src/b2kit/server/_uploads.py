@@ -132,7 +132,7 @@ def customer_key_md5(request: Request) -> str:
         raise bad_request("X-Bz-Server-Side-Encryption-Customer-Algorithm must be AES256")
     try:
         key = base64.b64decode(headers.get("X-Bz-Server-Side-Encryption-Customer-Key", ""), validate=True)
-    except binascii.Error as exc:
+    except (binascii.Error, ValueError) as exc:  # ValueError: non-ASCII characters
         raise bad_request("X-Bz-Server-Side-Encryption-Customer-Key is not base64") from exc
     if len(key) != 32:
         raise bad_request("the SSE-C key must be 32 bytes")
