@@ -105,6 +105,12 @@ def test_absurd_content_length_is_400(server, length):
     assert reply.startswith(b"HTTP/1.1 400")
 
 
+def test_deeply_nested_query_value_is_400(wire):
+    nested = "[" * 100_000
+    reply = wire.call("b2_list_buckets", {"bucketTypes": nested}, method="GET")
+    assert (reply.status, reply.code) == (400, "bad_request")
+
+
 def test_bad_percent_encoding_in_query_is_400(wire):
     reply = wire.request(
         "GET", f"{wire.realm}/b2api/v4/b2_list_buckets?bucketName=%FF", headers={"Authorization": wire.token}

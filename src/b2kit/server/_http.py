@@ -152,7 +152,7 @@ class B2RequestHandler(BaseHTTPRequestHandler):
                 raise bad_request("request body must be a JSON object", code=p.BAD_JSON)
             try:  # "\ud800" escapes parse, but such strings cannot be stored or answered
                 json.dumps(parsed, ensure_ascii=False).encode("utf-8")
-            except UnicodeEncodeError as exc:
+            except (UnicodeEncodeError, RecursionError) as exc:
                 raise bad_request(
                     "request body has a string with a lone surrogate (not valid Unicode)"
                 ) from exc

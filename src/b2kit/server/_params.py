@@ -92,7 +92,7 @@ class Params:
             return value
         try:
             parsed = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = None
         if isinstance(parsed, kind):
             return parsed
