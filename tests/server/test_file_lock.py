@@ -182,6 +182,11 @@ def test_bad_legal_hold_requests(wire, locked, params):
     assert reply.status == 400
 
 
+def test_retention_beyond_the_year_33658_is_refused(wire, locked):
+    reply = wire.upload(locked["bucketId"], "far.txt", headers=_retention_headers("governance", 10**20))
+    assert (reply.status, reply.code) == (400, "bad_request")
+
+
 def test_retention_in_the_past_is_refused(wire, locked):
     reply = wire.upload(locked["bucketId"], "p.txt", headers=_retention_headers("governance", _later(-1)))
     assert (reply.status, reply.code) == (400, "bad_request")

@@ -32,6 +32,7 @@ COMPLIANCE = "compliance"
 RETENTION_MODES = (GOVERNANCE, COMPLIANCE)
 LEGAL_HOLD_VALUES = ("on", "off")
 DAY_MS = 86_400_000
+MAX_TIMESTAMP_MS = 10**15  # year 33658: far enough, and well inside SQLite's 64-bit integers
 YEAR_DAYS = 365
 
 HEADER_RETENTION_MODE = "X-Bz-File-Retention-Mode"
@@ -90,7 +91,7 @@ def parse_retention(value: Any) -> Retention:
         raise bad_request(f"retention mode must be governance or compliance, not {mode!r}")
     if isinstance(until, str) and until.isdigit():
         until = int(until)
-    if not isinstance(until, int) or isinstance(until, bool) or until <= 0:
+    if not isinstance(until, int) or isinstance(until, bool) or not 0 < until <= MAX_TIMESTAMP_MS:
         raise bad_request("retainUntilTimestamp must be a positive integer of milliseconds")
     return Retention(str(mode), until)
 

@@ -215,6 +215,6 @@ def lifecycle(request: Request) -> dict[str, Any]:
     _require_master(request)
     asked = request.params.opt_int("now")
     now = request.app.now_ms() if asked is None else asked
-    if now < 0:
+    if not 0 <= now <= _file_lock.MAX_TIMESTAMP_MS:
         raise bad_request("now must be milliseconds since the epoch")
     return {"now": now, **run_pass(request.app, now).to_json()}
