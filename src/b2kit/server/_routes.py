@@ -4,18 +4,20 @@ Adding an endpoint
 ------------------
 Write the handler in the module of its concept (e.g. ``_large_files.py``) and register it with the decorator::
 
-    from b2kit.server._routes import endpoint
+    from b2kit.server import _auth, _buckets, _files
     from b2kit.server._exchange import Request
-    from b2kit.server import _auth
+    from b2kit.server._routes import endpoint
 
     @endpoint("b2_start_large_file", methods=("POST",))
     def start_large_file(request: Request) -> dict[str, object]:
         principal = _auth.account(request)                    # 401 unless a valid account token
-        bucket = _buckets.require(request, request.params.text("bucketId"))
-        _auth.require(principal, "writeFiles", bucket_id=bucket.bucket_id, file_name=...)
+        bucket_id = request.params.text("bucketId")           # 400 when missing or not a string
+        name = _files.checked_name(request.params.text("fileName"))
+        _auth.require(principal, "writeFiles", bucket_id=bucket_id, file_name=name)   # 401 unauthorized
         with request.app.store.write() as conn:               # one short transaction
-            ...
-        return _files.file_json(request, row)                 # a dict becomes a 200 JSON answer
+            _buckets.require(conn, bucket_id)                 # 400 bad_bucket_id
+            row = _files.insert_version(conn, {...})
+        return _files.file_json(request, principal, row)      # a dict becomes a 200 JSON answer
 
 - ``/b2api/v1..v4/<name>`` reaches the endpoint registered as ``<name>`` under every version;
   ``request.version`` says which one (``"v1"`` .. ``"v4"``) when shapes differ. Extra path segments after the
