@@ -193,10 +193,10 @@ def _rate(operation: str, result: dict[str, float]) -> float:
     return result["files"] / result["seconds"]
 
 
-def _report(results: dict[tuple[str, str], dict[str, float]]) -> None:
+def _report(results: dict[tuple[str, str], dict[str, float]], operations: list[str]) -> None:
     print()
     print(f"{'operation':<16}{'b2kit':>17}{'b2sdk':>17}{'ratio':>8}{'b2kit RSS':>12}{'b2sdk RSS':>12}")
-    for operation in OPERATIONS:
+    for operation in operations:
         unit = "MB/s" if operation.endswith("large") else "files/s"
         ours, theirs = results[("b2kit", operation)], results[("b2sdk", operation)]
         rate_ours, rate_theirs = _rate(operation, ours), _rate(operation, theirs)
@@ -211,7 +211,7 @@ def _report(results: dict[tuple[str, str], dict[str, float]]) -> None:
     print()
     header = f"{'CPU seconds':<16}{'b2kit client':>14}{'b2sdk client':>14}"
     print(f"{header}{'server (b2kit)':>16}{'server (b2sdk)':>16}")
-    for operation in OPERATIONS:
+    for operation in operations:
         ours, theirs = results[("b2kit", operation)], results[("b2sdk", operation)]
         print(
             f"{operation:<16}{ours['client_cpu']:>14.2f}{theirs['client_cpu']:>14.2f}"
@@ -253,7 +253,7 @@ def parent_main(args: argparse.Namespace) -> None:
                 str(work / "data"),
             ]
             results: dict[tuple[str, str], dict[str, float]] = {}
-            for operation in OPERATIONS:
+            for operation in args.operations:
                 for round_ in range(args.repeat):
                     for side in SIDES if round_ % 2 == 0 else reversed(SIDES):
                         out_dir = work / f"out-{side}-{operation}"
@@ -279,7 +279,7 @@ def parent_main(args: argparse.Namespace) -> None:
                             f"server {result['server_cpu']:.1f} s",
                             flush=True,
                         )
-        _report(results)
+        _report(results, args.operations)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -293,6 +293,13 @@ def main() -> None:
     parser.add_argument("--file-size", type=int, default=10_000, help="size of each small file (bytes)")
     parser.add_argument("--workers", type=int, default=10, help="transfer threads for both SDKs")
     parser.add_argument("--repeat", type=int, default=3, help="runs per SDK and operation (best is kept)")
+    parser.add_argument(
+        "--operations",
+        nargs="+",
+        choices=OPERATIONS,
+        default=list(OPERATIONS),
+        help="what to measure (downloads need the matching upload earlier in the list)",
+    )
     parser.add_argument(
         "--work-dir", default=None, help="where the temporary data goes (default: system temp)"
     )
