@@ -1,0 +1,174 @@
+"""Saving one download through parallel ranged streams into a file, with its SHA-1 computed in order.
+
+The content is cut into stripes, taken in order by up to ``streams`` threads and written at their offsets
+with ``os.pwrite``. The SHA-1 is computed while the stripes arrive: the stripe at the hash front is hashed as
+it is received, later stripes keep their chunks in memory until the front reaches them (at most
+``max_buffered_bytes``; a thread that would exceed it waits, the front never does). Nothing is read back
+from disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from concurrent.futures import Executor, wait
+from dataclasses import dataclass
+from typing import Final
+
+from b2kit._download_range import ByteSpan, RangeFetcher, read_span
+from b2kit._exceptions import TruncatedOutput
+from b2kit._progress import ProgressReporter
+from b2kit._transfer_session import StreamingResponse
+
+CHUNK_SIZE: Final = 1024 * 1024
+"""Bytes read from the network per call."""
+
+
+@dataclass(frozen=True)
+class ParallelPlan:
+    """How to run one parallel save: stripe size, number of streams, whether to hash, hash buffer bound."""
+
+    stripe_size: int
+    streams: int
+    hash_sha1: bool
+    max_buffered_bytes: int
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a parallel save received: the byte count and, when hashing, the SHA-1 of the bytes in order."""
+
+    received: int
+    sha1: str | None
+
+
+class _OrderedHasher:
+    """SHA-1 over stripes that arrive out of order, hashing in order without reading anything back."""
+
+    def __init__(self, max_buffered: int) -> None:
+        self._sha1 = hashlib.sha1(usedforsecurity=False)
+        self._cond = threading.Condition()
+        self._front = 0
+        self._waiting: dict[int, list[bytes]] = {}
+        self._complete: set[int] = set()
+        self._buffered = 0
+        self._max_buffered = max_buffered
+        self._aborted = False
+
+    def hexdigest(self) -> str:
+        return self._sha1.hexdigest()
+
+    def feed(self, index: int, chunk: bytes) -> None:
+        """Hash ``chunk`` of stripe ``index`` now (front) or keep it until the front arrives (may wait)."""
+        with self._cond:
+            while index != self._front and self._buffered >= self._max_buffered and not self._aborted:
+                self._cond.wait()
+            if self._aborted:
+                raise _Aborted()
+            if index == self._front:
+                self._sha1.update(chunk)
+            else:
+                self._waiting.setdefault(index, []).append(chunk)
+                self._buffered += len(chunk)
+
+    def finish(self, index: int) -> None:
+        """Stripe ``index`` is complete: move the front past every complete stripe, hashing what waited."""
+        with self._cond:
+            self._complete.add(index)
+            while self._front in self._complete:
+                self._front += 1
+                for chunk in self._waiting.pop(self._front, []):
+                    self._sha1.update(chunk)
+                    self._buffered -= len(chunk)
+            self._cond.notify_all()
+
+    def abort(self) -> None:
+        """Wake every waiting stripe so it can stop."""
+        with self._cond:
+            self._aborted = True
+            self._cond.notify_all()
+
+
+class _Aborted(Exception):
+    """Another stripe failed; this one stops."""
+
+
+class ParallelSave:
+    """One parallel save of ``span`` into the file ``fd`` at position ``start``."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        fetcher: RangeFetcher,
+        plan: ParallelPlan,
+        reporter: ProgressReporter,
+    ) -> None:
+        self._executor = executor
+        self._fetcher = fetcher
+        self._plan = plan
+        self._reporter = reporter
+        self._hasher = _OrderedHasher(plan.max_buffered_bytes)
+        self._lock = threading.Lock()
+        self._stripes: list[ByteSpan] = []
+        self._next = 0
+        self._received = 0
+
+    def run(
+        self, span: ByteSpan, first_response: StreamingResponse | None, fd: int, start: int
+    ) -> SaveResult:
+        """Download ``span`` and write it at ``start``; ``first_response``, if given, serves stripe 0.
+
+        Raises the first stripe's failure (a :class:`TruncatedOutput` counts the bytes of the whole save).
+        """
+        self._stripes = span.split(self._plan.stripe_size)
+        streams = max(1, min(self._plan.streams, len(self._stripes)))
+        futures = [
+            self._executor.submit(self._work, fd, start - span.first, first_response) for _ in range(streams)
+        ]
+        wait(futures)
+        errors = [exc for future in futures if (exc := future.exception()) is not None]
+        real = [exc for exc in errors if not isinstance(exc, _Aborted)] or errors
+        if real:
+            if isinstance(real[0], TruncatedOutput):
+                raise TruncatedOutput(self._received, span.length) from real[0]
+            raise real[0]
+        return SaveResult(self._received, self._hasher.hexdigest() if self._plan.hash_sha1 else None)
+
+    def _claim(self) -> int | None:
+        with self._lock:
+            if self._next >= len(self._stripes):
+                return None
+            index, self._next = self._next, self._next + 1
+            return index
+
+    def _work(self, fd: int, shift: int, first_response: StreamingResponse | None) -> None:
+        try:
+            while (index := self._claim()) is not None:
+                self._write_stripe(index, fd, shift, first_response if index == 0 else None)
+        except BaseException:
+            self._hasher.abort()
+            with self._lock:
+                self._next = len(self._stripes)
+            raise
+
+    def _write_stripe(self, index: int, fd: int, shift: int, response: StreamingResponse | None) -> None:
+        stripe = self._stripes[index]
+        offset = stripe.first + shift
+        for chunk in read_span(self._fetcher, stripe, CHUNK_SIZE, response):
+            _pwrite_all(fd, chunk, offset)
+            offset += len(chunk)
+            if self._plan.hash_sha1:
+                self._hasher.feed(index, chunk)
+            self._reporter.add(len(chunk))
+            with self._lock:
+                self._received += len(chunk)
+        self._hasher.finish(index)
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view = view[written:]
+        offset += written
