@@ -11,8 +11,8 @@ import pytest
 
 from b2kit._exceptions import (
     ChecksumMismatch,
+    FileNotPresent,
     InvalidRange,
-    ResourceNotFound,
     TruncatedOutput,
     UnsatisfiableRange,
 )
@@ -196,7 +196,7 @@ def test_failed_download_keeps_an_existing_destination_intact(bucket, api, serve
 
 
 def test_missing_file_raises_a_typed_error(api, bucket):
-    with pytest.raises(ResourceNotFound):
+    with pytest.raises(FileNotPresent):
         api.download_manager.download_file_by_name(bucket.name, "nope")
 
 
