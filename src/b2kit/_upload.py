@@ -10,13 +10,14 @@ uploading the same name with the same file info again finds it (``b2_list_unfini
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO, Final, TypeVar, cast
 
-from b2kit._exceptions import UnexpectedCloudBehaviour
+from b2kit._exceptions import Unauthorized, UnexpectedCloudBehaviour
 from b2kit._models import EncryptionSetting, FileRetentionSetting, LegalHold
 from b2kit._parallel import run_all
 from b2kit._part_planning import PartRange, PartSizeLimits, is_large_file, plan_parts
@@ -24,6 +25,8 @@ from b2kit._progress import AbstractProgressListener, ProgressReporter, StreamPr
 from b2kit._protocol import CONTENT_TYPE_AUTO, HEX_DIGITS_AT_END, LARGE_FILE_SHA1, MAX_UNFINISHED_LIST_COUNT
 from b2kit._transfer_session import TransferSession
 from b2kit._upload_source import HashingStream, UploadSource, UploadSourceBytes
+
+logger = logging.getLogger(__name__)
 
 _LIST_PARTS_PAGE: Final = 1000
 
@@ -233,9 +236,14 @@ class UploadManager:
         A candidate matches when name, content type and file info are equal and every uploaded part has the
         planned size and (unless ``large_file_sha1`` already ties the content) the SHA-1 of the local range.
         """
+        try:
+            candidates = list(self._unfinished_large_files(bucket_id, file_name))
+        except Unauthorized:  # e.g. a key without listFiles: resuming is an optimisation, not a must
+            logger.debug("unfinished large files cannot be listed; %s starts afresh", file_name)
+            return None
         best: _LargeFileTarget | None = None
         best_bytes = -1
-        for unfinished in self._unfinished_large_files(bucket_id, file_name):
+        for unfinished in candidates:
             if unfinished.get("fileName") != file_name or unfinished.get("fileInfo") != dict(file_info):
                 continue
             if content_type != CONTENT_TYPE_AUTO and unfinished.get("contentType") != content_type:

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from b2kit import B2Api, InMemoryAccountInfo
 from b2kit._part_planning import InvalidPartSizeError
 from b2kit._progress import ProgressListenerForTest
 from b2kit._upload import UploadOptions
@@ -315,3 +316,16 @@ def test_part_upload_urls_answering_503_are_replaced(api, bucket, server):
     assert listener.last_completed == len(data)
     with api.download_manager.download_file_by_id(result["fileId"]) as downloaded:
         assert downloaded.read() == data
+
+
+def test_key_that_cannot_list_files_still_uploads_large_files(api, bucket, server):
+    key = api.create_key(["writeFiles"], "write-only", bucket_id=bucket.id_)
+    writer = B2Api(InMemoryAccountInfo(), max_upload_workers=2)
+    writer.authorize_account(server.realm, key.id_, key.application_key)
+    data = os.urandom(2 * PART + 1)
+    try:
+        result = writer.upload_manager.upload(bucket.id_, "write-only.bin", UploadSourceBytes(data))
+    finally:
+        writer.close()
+    assert result["contentLength"] == len(data)
+    assert unfinished(api.session, bucket.id_) == []
