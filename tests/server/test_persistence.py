@@ -54,6 +54,18 @@ def test_start_removes_temp_files_and_unreferenced_blobs(tmp_path, wire_for):
         )
 
 
+def test_stop_ends_idle_keep_alive_connections(tmp_path, wire_for):
+    with LocalServer(data_dir=tmp_path / "data") as running:
+        host, port = urllib.parse.urlsplit(running.realm).netloc.split(":")
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        sock.sendall(b"GET /_b2kit/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+    try:
+        assert sock.recv(65536) == b""  # the server closed the kept-alive connection when it stopped
+    finally:
+        sock.close()
+
+
 def test_given_master_key_replaces_the_stored_one(tmp_path, wire_for):
     data_dir = tmp_path / "data"
     with LocalServer(data_dir=data_dir) as first:

@@ -40,6 +40,8 @@ class LocalServer:
         self._lifecycle: Scheduler | None = None
 
     def start(self) -> LocalServer:
+        if self._app is not None:
+            raise RuntimeError("the server is already running")
         app = App(self.config, self.data_dir)
         try:
             http = B2HTTPServer((self.config.host, self.config.port), app)
@@ -98,6 +100,7 @@ class LocalServer:
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
+            self._http.close_connections()
         if self._thread is not None:
             self._thread.join(timeout=10)
         if self._app is not None:
