@@ -20,10 +20,11 @@ from b2kit.server._exchange import Request
 from b2kit.server._routes import endpoint
 
 _BATCH = 1000
+# the current version of each name (newest that is not an unfinished large file; same order as NEWEST_FIRST)
 _CURRENT = (
     "SELECT f.* FROM files f WHERE f.bucket_id = ? AND f.file_name {op} ? AND f.action != 'start' "
     "AND f.seq = (SELECT g.seq FROM files g WHERE g.bucket_id = f.bucket_id AND g.file_name = f.file_name "
-    f"AND g.action != 'start' ORDER BY g.{_files.NEWEST_FIRST.replace(', ', ', g.')} LIMIT 1) "
+    "AND g.action != 'start' ORDER BY g.upload_ms DESC, g.seq DESC LIMIT 1) "
     "ORDER BY f.file_name LIMIT ?"
 )
 
