@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
@@ -41,6 +42,29 @@ DEFAULT_MAX_BUFFERED_BYTES: Final = 24 * 1024 * 1024
 """Received bytes a parallel download may hold in memory while they wait to be hashed in order."""
 
 _PARTIAL_SUFFIX: Final = ".b2kit-partial"
+
+
+@dataclass(frozen=True)
+class DownloadTuning:
+    """Knobs of parallel saves; the defaults suit both real B2 and a local server.
+
+    ``stripe_size``: bytes per ranged request (default: the account's recommended part size, at most
+    32 MiB). ``streams_per_file``: parallel streams of one save (default: two per CPU, at most the
+    workers; more streams than cores mostly adds GIL contention). ``max_buffered_bytes``: received bytes
+    allowed to wait for the in-order SHA-1.
+    """
+
+    stripe_size: int | None = None
+    streams_per_file: int | None = None
+    max_buffered_bytes: int = DEFAULT_MAX_BUFFERED_BYTES
+
+    def __post_init__(self) -> None:
+        if self.stripe_size is not None and self.stripe_size < 1:
+            raise ValueError(f"stripe_size must be positive, not {self.stripe_size}")
+        if self.streams_per_file is not None and self.streams_per_file < 1:
+            raise ValueError(f"streams_per_file must be positive, not {self.streams_per_file}")
+        if self.max_buffered_bytes < 0:
+            raise ValueError(f"max_buffered_bytes must not be negative, not {self.max_buffered_bytes}")
 
 
 class DownloadedFile:
@@ -173,24 +197,26 @@ class DownloadManager:
         session: TransferSession,
         executor: Executor,
         max_workers: int,
-        stripe_size: int | None = None,
-        max_buffered_bytes: int = DEFAULT_MAX_BUFFERED_BYTES,
+        tuning: DownloadTuning | None = None,
     ) -> None:
-        if (stripe_size is not None and stripe_size < 1) or max_buffered_bytes < 0:
-            raise ValueError("stripe_size must be positive and max_buffered_bytes not negative")
         self._session = session
         self.executor = executor
         self.max_workers = max(1, max_workers)
-        self._stripe_size = stripe_size
-        self.max_buffered_bytes = max_buffered_bytes
+        self.tuning = tuning or DownloadTuning()
 
     @property
     def stripe_size(self) -> int:
         """Bytes per ranged request of a parallel save (by default from the account's part size)."""
-        if self._stripe_size is not None:
-            return self._stripe_size
+        if self.tuning.stripe_size is not None:
+            return self.tuning.stripe_size
         recommended = self._session.account_info.get_recommended_part_size()
         return max(1, min(recommended, MAX_DEFAULT_STRIPE_SIZE))
+
+    @property
+    def streams_per_file(self) -> int:
+        """Parallel streams of one save: the tuning's, else two per CPU, never more than the workers."""
+        wanted = self.tuning.streams_per_file or 2 * (os.cpu_count() or 1)
+        return max(1, min(self.max_workers, wanted))
 
     def download_file_by_id(
         self,
@@ -243,12 +269,13 @@ class DownloadManager:
         buffer can feed (more would only wait for the hash front).
         """
         stripe = min(self.stripe_size, MAX_VERIFIED_STRIPE_SIZE) if hash_sha1 else self.stripe_size
-        if self.max_workers < 2 or length < 2 * stripe:
+        streams = self.streams_per_file
+        if streams < 2 or length < 2 * stripe:
             return None
-        streams = self.max_workers
+        buffered = self.tuning.max_buffered_bytes
         if hash_sha1:
-            streams = min(streams, 1 + self.max_buffered_bytes // stripe)
-        return ParallelPlan(stripe, streams, hash_sha1, self.max_buffered_bytes)
+            streams = min(streams, 1 + buffered // stripe)
+        return ParallelPlan(stripe, streams, hash_sha1, buffered)
 
 
 def mod_time_millis(version: DownloadVersion) -> int:
