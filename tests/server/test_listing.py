@@ -202,3 +202,19 @@ def test_listing_needs_list_files_and_the_bucket(wire, bucket):
         wire.call("b2_list_file_versions", {"bucketId": bucket["bucketId"]}, token=no_list).code
         == "unauthorized"
     )
+
+
+def test_versions_listing_crosses_internal_read_batches(wire, bucket):
+    bid = bucket["bucketId"]
+    expected = []
+    for i in range(45):
+        older = wire.uploaded(bid, f"n{i:02d}", b"1")["fileId"]
+        newer = wire.uploaded(bid, f"n{i:02d}", b"2")["fileId"]
+        expected += [newer, older]
+    answer = wire.ok("b2_list_file_versions", {"bucketId": bid, "maxFileCount": 10_000})
+    assert [f["fileId"] for f in answer["files"]] == expected
+    collapsed = wire.ok("b2_list_file_names", {"bucketId": bid, "delimiter": "0"})["files"]
+    names = [f"n{i:02d}" for i in range(45)]
+    assert [f["fileName"] for f in collapsed] == sorted(
+        {n[: n.index("0") + 1] if "0" in n else n for n in names}
+    )

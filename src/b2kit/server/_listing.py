@@ -20,6 +20,7 @@ from b2kit.server._exchange import Request
 from b2kit.server._routes import endpoint
 
 _BATCH = 1000
+_FIRST_BATCH = 16  # small first reads: after a folder jump often only one row is used
 # the current version of each name (newest that is not an unfinished large file; same order as NEWEST_FIRST)
 _CURRENT = (
     "SELECT f.* FROM files f WHERE f.bucket_id = ? AND f.file_name {op} ? AND f.action != 'start' "
@@ -57,12 +58,12 @@ def _successor(folder: str) -> str | None:
     return folder[:-1] + chr(last)
 
 
-def _current_rows(conn: sqlite3.Connection, bucket_id: str, cursor: Cursor) -> list[sqlite3.Row]:
+def _current_rows(conn: sqlite3.Connection, bucket_id: str, cursor: Cursor, limit: int) -> list[sqlite3.Row]:
     op = ">=" if cursor.inclusive else ">"
-    return conn.execute(_CURRENT.format(op=op), (bucket_id, cursor.name, _BATCH)).fetchall()
+    return conn.execute(_CURRENT.format(op=op), (bucket_id, cursor.name, limit)).fetchall()
 
 
-def _version_rows(conn: sqlite3.Connection, bucket_id: str, cursor: Cursor) -> list[sqlite3.Row]:
+def _version_rows(conn: sqlite3.Connection, bucket_id: str, cursor: Cursor, limit: int) -> list[sqlite3.Row]:
     order = f"ORDER BY file_name, {_files.NEWEST_FIRST} LIMIT ?"
     rows: list[sqlite3.Row] = []
     if cursor.upload_ms is not None and cursor.seq is not None:
@@ -70,16 +71,16 @@ def _version_rows(conn: sqlite3.Connection, bucket_id: str, cursor: Cursor) -> l
         rows = conn.execute(
             f"SELECT * FROM files WHERE bucket_id = ? AND file_name = ? AND "
             f"(upload_ms < ? OR (upload_ms = ? AND seq {seq_op} ?)) {order}",
-            (bucket_id, cursor.name, cursor.upload_ms, cursor.upload_ms, cursor.seq, _BATCH),
+            (bucket_id, cursor.name, cursor.upload_ms, cursor.upload_ms, cursor.seq, limit),
         ).fetchall()
-        if len(rows) == _BATCH:
+        if len(rows) == limit:
             return rows
         op = ">"
     else:
         op = ">=" if cursor.inclusive else ">"
     more = conn.execute(
         f"SELECT * FROM files WHERE bucket_id = ? AND file_name {op} ? {order}",
-        (bucket_id, cursor.name, _BATCH - len(rows)),
+        (bucket_id, cursor.name, limit - len(rows)),
     ).fetchall()
     return rows + more
 
@@ -94,8 +95,9 @@ def _scan(
 ) -> Iterator[Entry]:
     """Entries in listing order, folders collapsed, stopping at the end of ``prefix``."""
     cursor: Cursor | None = start
+    limit = _FIRST_BATCH
     while cursor is not None:
-        rows = (_version_rows if versions else _current_rows)(conn, bucket_id, cursor)
+        rows = (_version_rows if versions else _current_rows)(conn, bucket_id, cursor, limit)
         if not rows:
             return
         cursor, jumped = None, False
@@ -113,7 +115,10 @@ def _scan(
                 break
             if versions or row["action"] == "upload":
                 yield Entry(name, row)
-        if not jumped and len(rows) == _BATCH:
+        if jumped:
+            limit = _FIRST_BATCH
+        elif len(rows) == limit:
+            limit = min(limit * 4, _BATCH)
             last = rows[-1]
             cursor = Cursor(
                 str(last["file_name"]), False, last["upload_ms"] if versions else None, last["seq"]
