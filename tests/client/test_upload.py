@@ -10,10 +10,16 @@ import threading
 import pytest
 
 from b2kit import B2Api, InMemoryAccountInfo
+from b2kit._exceptions import B2Error
 from b2kit._part_planning import InvalidPartSizeError
 from b2kit._progress import ProgressListenerForTest
 from b2kit._upload import UploadOptions
-from b2kit._upload_source import UploadSourceBytes, UploadSourceLocalFile
+from b2kit._upload_source import (
+    UploadSourceBytes,
+    UploadSourceLocalFile,
+    UploadSourceLocalFileRange,
+    UploadSourceStream,
+)
 from b2kit.server import FaultRule
 
 PART = 1_000_000  # the test server's recommendedPartSize
@@ -329,3 +335,35 @@ def test_key_that_cannot_list_files_still_uploads_large_files(api, bucket, serve
         writer.close()
     assert result["contentLength"] == len(data)
     assert unfinished(api.session, bucket.id_) == []
+
+
+def test_stream_source_is_reopened_and_skipped_to_each_part(api, bucket):
+    data = os.urandom(3 * PART + 10)
+    opened = []
+
+    def opener():
+        opened.append(1)
+        return OneWayStream(data)
+
+    source = UploadSourceStream(opener, len(data))
+    result = api.upload_manager.upload(bucket.id_, "stream.bin", source)
+    assert result["contentLength"] == len(data)
+    assert len(opened) == 4
+    with api.download_manager.download_file_by_id(result["fileId"]) as downloaded:
+        assert downloaded.read() == data
+
+
+def test_local_file_range_uploads_only_that_range(api, bucket, tmp_path):
+    path = tmp_path / "whole.bin"
+    data = os.urandom(300_000)
+    path.write_bytes(data)
+    source = UploadSourceLocalFileRange(path, offset=1000, length=200_000)
+    result = api.upload_manager.upload(bucket.id_, "range.bin", source)
+    assert result["contentSha1"] == sha1_of(data[1000:201_000])
+
+
+def test_stream_source_shorter_than_announced_fails_cleanly(api, bucket):
+    source = UploadSourceStream(lambda: io.BytesIO(b"short"), 10)
+    with pytest.raises(B2Error):
+        api.upload_manager.upload(bucket.id_, "short.bin", source)
+    assert list(bucket.ls("", recursive=True)) == []
