@@ -68,7 +68,7 @@ def test_missing_capability_raises_unauthorized(
             limited.create_bucket("not-allowed-bucket", "allPrivate")
 
 
-def test_name_prefix_key_cannot_write_outside_its_prefix(
+def test_name_prefix_key_cannot_write_or_list_outside_its_prefix(
     server: LocalServer, api: B2Api, bucket, fast_retries
 ):
     key = api.create_key(
@@ -81,6 +81,8 @@ def test_name_prefix_key_cannot_write_outside_its_prefix(
         assert [v.file_name for v in mine.list_file_names(prefix="pub/")] == ["pub/in.txt"]
         with pytest.raises(Unauthorized, match="restricted to files starting with 'pub/'"):
             mine.upload_bytes(b"out", "private/out.txt")
+        with pytest.raises(Unauthorized, match="restricted to files starting with 'pub/'"):
+            list(mine.list_file_names())
 
 
 def test_key_for_a_deleted_bucket_raises_restricted_bucket_missing(server: LocalServer, api: B2Api):
