@@ -279,6 +279,17 @@ def test_expect_100_continue_is_honoured(wire, bucket, server):
         sock.close()
 
 
+def test_expect_100_continue_refusal_comes_before_the_body(wire, bucket, server):
+    url, _ = wire.upload_url(bucket["bucketId"])
+    head = _upload_head(url, "not-a-token", "e.txt", len(DATA), SHA1, "Expect: 100-continue\r\n")
+    sock = _raw_request(server, head)
+    try:
+        reply = _read_reply(sock)  # no body sent: the final answer arrives without "100 Continue"
+        assert reply.startswith(b"HTTP/1.1 401")
+    finally:
+        sock.close()
+
+
 def test_body_cut_short_leaves_no_file(wire, bucket, server):
     url, token = wire.upload_url(bucket["bucketId"])
     sock = _raw_request(server, _upload_head(url, token, "cut", 1000, "0" * 40), b"x" * 10)

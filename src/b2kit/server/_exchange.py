@@ -26,15 +26,21 @@ class ByteStream(Protocol):
 class Body:
     """The request body, readable at most ``Content-Length`` bytes; tracks what is left unread."""
 
-    def __init__(self, stream: ByteStream, length: int) -> None:
+    def __init__(
+        self, stream: ByteStream, length: int, before_first_read: Callable[[], None] | None = None
+    ) -> None:
         self._stream = stream
         self.length = length
         self.remaining = length
+        self._before_first_read = before_first_read
 
     def read(self, size: int = -1) -> bytes:
         wanted = self.remaining if size < 0 else min(size, self.remaining)
         if wanted <= 0:
             return b""
+        if self._before_first_read is not None:
+            self._before_first_read()  # e.g. "100 Continue": the client sends the body only now
+            self._before_first_read = None
         data = self._stream.read(wanted)
         self.remaining -= len(data)
         return data

@@ -129,7 +129,10 @@ class B2RequestHandler(BaseHTTPRequestHandler):
         return result if isinstance(result, Response) else json_response(result)
 
     def _route(self) -> tuple[Request, _routes.Endpoint]:
-        self._body = Body(self.rfile, self._content_length())
+        expects_continue = self._continue_pending
+        self._body = Body(
+            self.rfile, self._content_length(), self._send_continue if expects_continue else None
+        )
         split = urllib.parse.urlsplit(self.path)
         segments = split.path.split("/")
         namespace, version, name, args = _locate(segments)
@@ -181,10 +184,28 @@ class B2RequestHandler(BaseHTTPRequestHandler):
             return Params(parsed)
         return Params(request.query, from_query=True)
 
+    def parse_request(self) -> bool:
+        self._continue_pending = False
+        return super().parse_request()
+
+    def handle_expect_100(self) -> bool:
+        """Defer "100 Continue" until a handler reads the body: a request refused before that (bad token,
+        bad headers) gets its final answer at once and the client never sends the body."""
+        self._continue_pending = True
+        return True
+
+    def _send_continue(self) -> None:
+        self._continue_pending = False
+        self.send_response_only(100)
+        self.end_headers()
+
     def _send(self, response: Response) -> None:
         body = self._body
         if body is not None and body.remaining > 0:
-            self._drain_or_close(body)
+            if self._continue_pending:  # the client is holding the body back: do not wait for it
+                self.close_connection = True
+            else:
+                self._drain_or_close(body)
         head = self.command == "HEAD"
         try:
             self.send_response(response.status)
