@@ -130,3 +130,12 @@ def test_deleted_key_tokens_stop_working(wire, server):
     wire.ok("b2_delete_key", {"applicationKeyId": key_id})
     reply = wire.call("b2_list_buckets", {"accountId": server.account_id}, token=token)
     assert (reply.status, reply.code) == (401, "bad_auth_token")
+
+
+def test_key_of_a_deleted_bucket_reports_no_bucket_name(wire, bucket):
+    key_id, key = wire.create_key(["listFiles"], bucketIds=[bucket["bucketId"]])
+    wire.ok("b2_delete_bucket", {"bucketId": bucket["bucketId"]})
+    v4 = wire.authorize(key_id, key).json["apiInfo"]["storageApi"]["allowed"]
+    assert v4["buckets"] == [{"id": bucket["bucketId"], "name": None}]
+    v3 = wire.authorize(key_id, key, version="v3").json["apiInfo"]["storageApi"]
+    assert (v3["bucketId"], v3["bucketName"]) == (bucket["bucketId"], None)

@@ -252,3 +252,48 @@ def test_encryption_and_retention_values_need_read_capabilities(wire, bucket):
     listed = wire.call("b2_list_buckets", {"bucketId": bucket["bucketId"]}, token=token).json["buckets"][0]
     assert listed["defaultServerSideEncryption"] == {"isClientAuthorizedToRead": False}
     assert listed["fileLockConfiguration"] == {"isClientAuthorizedToRead": False, "value": None}
+
+
+REPLICATION = {
+    "asReplicationSource": {
+        "replicationRules": [
+            {
+                "destinationBucketId": "0" * 24,
+                "fileNamePrefix": "",
+                "includeExistingFiles": False,
+                "isEnabled": True,
+                "priority": 128,
+                "replicationRuleName": "my-rule",
+            }
+        ],
+        "sourceApplicationKeyId": "some-key",
+    }
+}
+
+
+def test_replication_configuration_round_trips_and_blocks_file_lock(wire, bucket):
+    updated = wire.ok(
+        "b2_update_bucket", {"bucketId": bucket["bucketId"], "replicationConfiguration": REPLICATION}
+    )
+    assert updated["replicationConfiguration"] == {
+        "isClientAuthorizedToRead": True,
+        "value": {**REPLICATION, "asReplicationDestination": None},
+    }
+    reply = wire.call("b2_update_bucket", {"bucketId": bucket["bucketId"], "fileLockEnabled": True})
+    assert (reply.status, reply.code) == (400, "source_replication_conflict")
+    bad = wire.call(
+        "b2_update_bucket",
+        {"bucketId": bucket["bucketId"], "replicationConfiguration": {"asReplicationSource": 5}},
+    )
+    assert (bad.status, bad.code) == (400, "bad_request")
+
+
+def test_setting_encryption_retention_or_replication_needs_the_write_capability(wire, bucket):
+    token = wire.login(*wire.create_key(["writeBuckets"]))
+    for extra in (
+        {"defaultServerSideEncryption": {"mode": "SSE-B2"}},
+        {"fileLockEnabled": True},
+        {"replicationConfiguration": REPLICATION},
+    ):
+        reply = wire.call("b2_update_bucket", {"bucketId": bucket["bucketId"], **extra}, token=token)
+        assert (reply.status, reply.code) == (401, "unauthorized"), extra

@@ -248,3 +248,31 @@ def test_large_file_downloads_across_parts(wire, bucket):
         "test-bucket", "big", token=wire.token, headers={"Range": "bytes=99990-100009"}
     )
     assert ranged.body == b"a" * 10 + b"b" * 10
+
+
+def test_lock_headers_follow_the_read_capabilities(wire):
+    locked = wire.create_bucket("locked-bucket", fileLockEnabled=True)
+    created = wire.uploaded(locked["bucketId"], "l.txt", b"locked")
+    until = created["uploadTimestamp"] + 86_400_000
+    wire.ok(
+        "b2_update_file_retention",
+        {
+            "fileName": "l.txt",
+            "fileId": created["fileId"],
+            "fileRetention": {"mode": "governance", "retainUntilTimestamp": until},
+        },
+    )
+    wire.ok(
+        "b2_update_file_legal_hold", {"fileName": "l.txt", "fileId": created["fileId"], "legalHold": "on"}
+    )
+    full = wire.download_by_id(created["fileId"], token=wire.token)
+    assert full.header("X-Bz-File-Retention-Mode") == "governance"
+    assert full.header("X-Bz-File-Retention-Retain-Until-Timestamp") == str(until)
+    assert full.header("X-Bz-File-Legal-Hold") == "on"
+    assert full.header("X-Bz-Client-Unauthorized-To-Read") is None
+    reader = wire.login(*wire.create_key(["readFiles"]))
+    limited = wire.download_by_id(created["fileId"], token=reader)
+    assert limited.header("X-Bz-File-Retention-Mode") is None
+    assert limited.header("X-Bz-Client-Unauthorized-To-Read") == (
+        "X-Bz-File-Retention-Mode,X-Bz-File-Retention-Retain-Until-Timestamp,X-Bz-File-Legal-Hold"
+    )
