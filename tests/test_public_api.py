@@ -45,6 +45,7 @@ EXPECTED_PUBLIC_NAMES = [
     "DownloadDestLocalFile",
     "DownloadDestProgressWrapper",
     "DownloadManager",
+    "DownloadTuning",
     "DownloadVersion",
     "DownloadedFile",
     "DummyCache",

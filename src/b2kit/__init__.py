@@ -51,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "DownloadDestLocalFile": "._download_dest",
     "DownloadDestProgressWrapper": "._download_dest",
     "DownloadManager": "._download",
+    "DownloadTuning": "._download",
     "DownloadVersion": "._models",
     "DownloadedFile": "._download",
     "DummyCache": "._cache",
@@ -190,6 +191,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     )
     from b2kit._download import (
         DownloadManager as DownloadManager,
+    )
+    from b2kit._download import (
+        DownloadTuning as DownloadTuning,
     )
     from b2kit._download_dest import (
         AbstractDownloadDestination as AbstractDownloadDestination,

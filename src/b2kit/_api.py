@@ -4,7 +4,8 @@ It authorizes, manages buckets and keys, and hands out :class:`~b2kit._bucket.Bu
 Under it sit the layers: :class:`~b2kit._session.B2Session` (tokens, re-authorization, upload-URL pools),
 :class:`~b2kit._raw_api.B2RawApi` (one method per endpoint) and :class:`~b2kit._b2http.B2Http` (one urllib3
 pool sized to the worker count). Transfers run on one thread pool per B2Api (``max_upload_workers``
-threads); use the B2Api as a context manager, or call :meth:`B2Api.close`, to release pool and connections.
+threads; ``retry_policy`` and ``download_tuning`` adjust HTTP retries and parallel downloads); use the
+B2Api as a context manager, or call :meth:`B2Api.close`, to release pool and connections.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from b2kit._b2http import B2Http
 from b2kit._bucket import Bucket
 from b2kit._cache import AbstractCache
 from b2kit._copy import CopyManager
-from b2kit._download import DownloadedFile, DownloadManager
+from b2kit._download import DownloadedFile, DownloadManager, DownloadTuning
 from b2kit._download_dest import AbstractDownloadDestination, download_to_destination
 from b2kit._exceptions import (
     BucketIdNotFound,
@@ -69,10 +70,12 @@ class B2Api:
         max_upload_workers: int = 10,
         *,
         retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+        download_tuning: DownloadTuning | None = None,
     ) -> None:
         if max_upload_workers < 1:
             raise ValueError(f"max_upload_workers must be at least 1, got {max_upload_workers}")
         self.max_upload_workers = max_upload_workers
+        self.download_tuning = download_tuning
         self._own_http: B2Http | None = None
         if raw_api is None:
             self._own_http = B2Http(max_connections=max_upload_workers, retry_policy=retry_policy)
@@ -125,7 +128,7 @@ class B2Api:
                 workers = self.max_upload_workers
                 self._managers = (
                     UploadManager(self.session, pool, workers),
-                    DownloadManager(self.session, pool, workers),
+                    DownloadManager(self.session, pool, workers, self.download_tuning),
                     CopyManager(self.session, pool, workers),
                 )
             return self._managers

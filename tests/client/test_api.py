@@ -215,3 +215,17 @@ def test_api_is_a_context_manager_that_closes_the_pool(make_api):
         pool = api.get_thread_pool()
     with pytest.raises(RuntimeError):
         pool.submit(print)
+
+
+def test_download_tuning_reaches_the_download_manager(make_api, tmp_path):
+    from b2kit import DownloadTuning
+
+    tuning = DownloadTuning(stripe_size=200_000, streams_per_file=3)
+    api = make_api(download_tuning=tuning)
+    assert api.download_manager.tuning is tuning
+    data = bytes(range(256)) * 6000  # 1.5 MB: several stripes
+    bucket = api.create_bucket("tuned-bucket", "allPrivate")
+    version = bucket.upload_bytes(data, "tuned.bin")
+    target = tmp_path / "tuned.bin"
+    api.download_file_by_id(version.id_).save_to(target)
+    assert target.read_bytes() == data
