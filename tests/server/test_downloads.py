@@ -224,6 +224,9 @@ def test_download_authorization_needs_share_files_and_the_prefix(wire, bucket):
     assert wire.call("b2_get_download_authorization", params, token=narrow).status == 200
     wider = {**params, "fileNamePrefix": ""}
     assert wire.call("b2_get_download_authorization", wider, token=narrow).code == "unauthorized"
+    other = wire.create_bucket("other-bucket")
+    elsewhere = {**params, "bucketId": other["bucketId"]}
+    assert wire.call("b2_get_download_authorization", elsewhere, token=narrow).code == "unauthorized"
 
 
 def test_large_file_downloads_across_parts(wire, bucket):
