@@ -331,3 +331,14 @@ def test_upload_restrictions_of_the_key(wire, bucket):
         wire.call("b2_get_upload_url", {"bucketId": bucket["bucketId"]}, token=no_write).code
         == "unauthorized"
     )
+
+
+def test_file_names_never_become_paths(wire, bucket, server):
+    for name in ("../../escape-1", "/tmp/escape-2", "..\\..\\escape-3", "blobs/../../escape-4"):
+        wire.uploaded(bucket["bucketId"], name, b"x")
+    root = server.data_dir.parent
+    assert not [path for path in root.rglob("*escape*")]
+    stored = [path for path in server.data_dir.rglob("*") if path.is_file()]
+    assert all(path.parent.parent.name == "blobs" or path.parent == server.data_dir for path in stored), (
+        stored
+    )
