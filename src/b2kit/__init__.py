@@ -43,7 +43,6 @@ _EXPORTS: dict[str, str] = {
     "CopyManager": "._copy",
     "CopyOptions": "._copy",
     "CopySourceTooBig": "._exceptions",
-    "DestinationError": "._exceptions",
     "DisablingFileLockNotSupported": "._exceptions",
     "DoNothingProgressListener": "._progress",
     "DownloadCapExceeded": "._exceptions",
@@ -80,11 +79,9 @@ _EXPORTS: dict[str, str] = {
     "InvalidJsonResponse": "._exceptions",
     "InvalidPartSizeError": "._part_planning",
     "InvalidRange": "._exceptions",
-    "InvalidUploadSource": "._exceptions",
     "InvalidUserInput": "._exceptions",
     "LegalHold": "._models",
     "LocalFolder": "._sync",
-    "MaxFileSizeExceeded": "._exceptions",
     "MaxRetriesExceeded": "._exceptions",
     "MetadataDirectiveMode": "._raw_api",
     "MethodNotAllowed": "._exceptions",
@@ -259,9 +256,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         CopySourceTooBig as CopySourceTooBig,
     )
     from b2kit._exceptions import (
-        DestinationError as DestinationError,
-    )
-    from b2kit._exceptions import (
         DisablingFileLockNotSupported as DisablingFileLockNotSupported,
     )
     from b2kit._exceptions import (
@@ -310,13 +304,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         InvalidRange as InvalidRange,
     )
     from b2kit._exceptions import (
-        InvalidUploadSource as InvalidUploadSource,
-    )
-    from b2kit._exceptions import (
         InvalidUserInput as InvalidUserInput,
-    )
-    from b2kit._exceptions import (
-        MaxFileSizeExceeded as MaxFileSizeExceeded,
     )
     from b2kit._exceptions import (
         MaxRetriesExceeded as MaxRetriesExceeded,

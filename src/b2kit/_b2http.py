@@ -43,7 +43,7 @@ from b2kit._exceptions import (
     InvalidJsonResponse,
     interpret_b2_error,
 )
-from b2kit._retry import DEFAULT_RETRY_POLICY, NO_RETRY, RetryPolicy
+from b2kit._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -165,24 +165,6 @@ def _error_from_response(response: BaseHTTPResponse, raw: bytes) -> B2Error:
     return interpret_b2_error(response.status, code, message, _retry_after(response.headers))
 
 
-class _Rewinder:
-    """Puts a request body back at its starting point before each retry."""
-
-    def __init__(self, body: Body) -> None:
-        self._body = body
-        self._start: int | None = None
-        if body is not None and not isinstance(body, bytes) and body.seekable():
-            self._start = body.tell()
-
-    def rewind(self) -> None:
-        if self._start is not None and not isinstance(self._body, bytes) and self._body is not None:
-            self._body.seek(self._start)
-
-    @property
-    def can_repeat(self) -> bool:
-        return self._body is None or isinstance(self._body, bytes) or self._start is not None
-
-
 class B2Http:
     """Sends B2 requests over a pooled urllib3 connection manager."""
 
@@ -229,25 +211,15 @@ class B2Http:
         return self._json_call("GET", url, all_headers, None, query, description or url)
 
     def post_content_return_json(
-        self,
-        url: str,
-        headers: Mapping[str, str],
-        data: Body,
-        *,
-        retry_policy: RetryPolicy = NO_RETRY,
-        description: str = "",
+        self, url: str, headers: Mapping[str, str], data: Body, *, description: str = ""
     ) -> JSON:
-        """POST raw bytes or a stream (``Content-Length`` must be in ``headers``); used by uploads."""
+        """POST raw bytes or a stream once (``Content-Length`` must be in ``headers``); used by uploads.
+
+        Not retried here: a failed upload must be retried on a new upload URL (see B2Session).
+        """
         all_headers = {**headers, "Accept": "application/json"}
-        rewinder = _Rewinder(data)
-        policy = retry_policy if rewinder.can_repeat else NO_RETRY
-
-        def attempt() -> JSON:
-            rewinder.rewind()
-            response = self._send("POST", url, all_headers, data, None, self._transfer_timeout, stream=False)
-            return _decode_json(response)
-
-        return policy.run(attempt, description=description or "upload")
+        response = self._send("POST", url, all_headers, data, None, self._transfer_timeout, stream=False)
+        return _decode_json(response)
 
     def get_content(
         self,

@@ -369,27 +369,12 @@ class UnusableFileName(InvalidUserInput):
     default_message = "File name is not usable in B2"
 
 
-class InvalidUploadSource(InvalidUserInput):
-    default_message = "The upload source cannot be read"
-
-
-class MaxFileSizeExceeded(InvalidUserInput):
-    def __init__(self, size: int, max_allowed_size: int) -> None:
-        self.size = size
-        self.max_allowed_size = max_allowed_size
-        super().__init__(f"Size {size} bytes exceeds the maximum of {max_allowed_size} bytes")
-
-
 class MissingAccountData(B2Error):
     """The account info has no value for ``key``: authorize first."""
 
     def __init__(self, key: str) -> None:
         self.key = key
         super().__init__(f"Account info has no {key}: call authorize_account first")
-
-
-class DestinationError(B2Error):
-    default_message = "Cannot write to the download destination"
 
 
 # --- mapping -----------------------------------------------------------------------------------------------

@@ -94,6 +94,3 @@ class RetryPolicy:
 
 DEFAULT_RETRY_POLICY = RetryPolicy()
 """For JSON calls and download requests."""
-
-NO_RETRY = RetryPolicy(max_attempts=1)
-"""For uploads: the session retries them with a new upload URL instead of resending to the same one."""

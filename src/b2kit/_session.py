@@ -74,6 +74,8 @@ class B2Session:
         max_upload_attempts: int = MAX_UPLOAD_ATTEMPTS,
         upload_retry_policy: RetryPolicy = UPLOAD_RETRY_POLICY,
     ) -> None:
+        if max_upload_attempts < 1:
+            raise ValueError(f"max_upload_attempts must be at least 1, got {max_upload_attempts}")
         self.raw_api = raw_api if raw_api is not None else B2RawApi(B2Http())
         self.account_info = account_info if account_info is not None else SqliteAccountInfo()
         self.cache = cache if cache is not None else AuthInfoCache(self.account_info)
