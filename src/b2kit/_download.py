@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -42,6 +41,7 @@ DEFAULT_MAX_BUFFERED_BYTES: Final = 24 * 1024 * 1024
 """Received bytes a parallel download may hold in memory while they wait to be hashed in order."""
 
 _PARTIAL_SUFFIX: Final = ".b2kit-partial"
+_CREATE_ATTEMPTS: Final = 100
 
 
 @dataclass(frozen=True)
@@ -286,12 +286,14 @@ def mod_time_millis(version: DownloadVersion) -> int:
 
 @contextmanager
 def atomic_local_file(path: str | os.PathLike[str], mod_time_millis: int) -> Iterator[IO[bytes]]:
-    """A temporary file beside ``path``; renamed to ``path`` (with that mtime) only if the block succeeds."""
+    """A temporary file beside ``path``; renamed to ``path`` (with that mtime) only if the block succeeds.
+
+    The temporary file is created with mode 0o666 so the process umask applies as for any new file (no
+    umask juggling, which would not be thread-safe).
+    """
     target = Path(path)
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=_PARTIAL_SUFFIX)
-    temp = Path(temp_name)
+    fd, temp = _create_partial(target)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w+b") as handle:
             yield handle
         mtime_ns = mod_time_millis * 1_000_000
@@ -302,11 +304,16 @@ def atomic_local_file(path: str | os.PathLike[str], mod_time_millis: int) -> Ite
         raise
 
 
-def _umask() -> int:
-    """The process umask (read by setting and restoring it: there is no read-only call)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _create_partial(target: Path) -> tuple[int, Path]:
+    """Create ``.<name>.<random>.b2kit-partial`` beside ``target`` exclusively; returns (fd, path)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(_CREATE_ATTEMPTS):
+        temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}{_PARTIAL_SUFFIX}")
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file beside {target}")
 
 
 def _usable_fd(file: IO[bytes]) -> int | None:

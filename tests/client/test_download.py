@@ -213,3 +213,12 @@ def test_broken_body_is_resumed_with_a_range_request(bucket, api, server, out_di
     assert server.faults.rules() == []
     assert listener.is_monotonic()
     assert listener.last_completed == size
+
+
+def test_saved_file_gets_the_usual_permissions(bucket, api, out_dir):
+    file = upload(bucket, "perm.txt", b"mode")
+    target = out_dir / "perm.txt"
+    api.download_manager.download_file_by_id(file["fileId"]).save_to(target)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
