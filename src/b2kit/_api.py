@@ -29,6 +29,7 @@ from b2kit._exceptions import (
     NonExistentBucket,
     RestrictedBucket,
     RestrictedBucketMissing,
+    Unauthorized,
 )
 from b2kit._models import (
     ApplicationKey,
@@ -265,9 +266,20 @@ class B2Api:
         return buckets
 
     def get_bucket_by_name(self, bucket_name: str) -> Bucket:
-        """The bucket called ``bucket_name``; NonExistentBucket when there is none."""
+        """The bucket called ``bucket_name``; NonExistentBucket when there is none.
+
+        A key that may not list buckets still gets the buckets it is restricted to (known from authorize),
+        without their settings.
+        """
         self.check_bucket_restrictions(bucket_name)
-        for bucket in self.list_buckets(bucket_name=bucket_name):
+        try:
+            found = self.list_buckets(bucket_name=bucket_name)
+        except Unauthorized:
+            cached_id = self.cache.get_bucket_id_or_none_from_bucket_name(bucket_name)
+            if cached_id is None:
+                raise
+            return Bucket(self, cached_id, name=bucket_name)
+        for bucket in found:
             if bucket.name == bucket_name:
                 return bucket
         self.cache.remove_bucket_name(bucket_name)
@@ -276,7 +288,14 @@ class B2Api:
     def get_bucket_by_id(self, bucket_id: str) -> Bucket:
         """The bucket with id ``bucket_id``; BucketIdNotFound (a NonExistentBucket) when there is none."""
         self.check_bucket_id_restrictions(bucket_id)
-        for bucket in self.list_buckets(bucket_id=bucket_id):
+        try:
+            found = self.list_buckets(bucket_id=bucket_id)
+        except Unauthorized:
+            cached_name = self.cache.get_bucket_name_or_none_from_bucket_id(bucket_id)
+            if cached_name is None:
+                raise
+            return Bucket(self, bucket_id, name=cached_name)
+        for bucket in found:
             if bucket.id_ == bucket_id:
                 return bucket
         raise BucketIdNotFound(f"No bucket with id {bucket_id}")

@@ -114,3 +114,17 @@ def test_logs_never_contain_keys_or_tokens(server: LocalServer, api: B2Api, buck
     assert server.key not in text
     assert token not in text
     assert fresh.account_info.get_account_auth_token() not in text
+
+
+def test_key_without_list_buckets_still_reaches_its_bucket(
+    server: LocalServer, api: B2Api, bucket, fast_retries
+):
+    key = api.create_key(["writeFiles", "readFiles"], "writer-only", bucket_id=bucket.id_)
+    with B2Api(InMemoryAccountInfo(), retry_policy=fast_retries) as writer:
+        writer.authorize_account(server.realm, key.id_, key.application_key)
+        mine = writer.get_bucket_by_name(bucket.name)
+        assert writer.get_bucket_by_id(bucket.id_).name == bucket.name
+        assert mine.upload_bytes(b"written", "w.txt").size == 7
+        assert mine.download_file_by_name("w.txt").read() == b"written"
+        with pytest.raises(Unauthorized):
+            writer.list_buckets(bucket.name)
