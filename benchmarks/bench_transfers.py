@@ -6,31 +6,39 @@ Usage (full size: a 1 GiB file and a folder of 2,000 small files)::
     .venv/bin/python benchmarks/bench_transfers.py --size-mib 64 --files 200      # quick run
 
 The server runs in this process with real B2 part sizes (absoluteMinimumPartSize 5 MB, recommendedPartSize
-100 MB). Every measurement (SDK x operation) runs in a fresh subprocess, so its peak RSS
-(``VmHWM``) belongs to that SDK and operation alone. Both SDKs get the same number
-of worker threads; small files are sent/fetched by the same harness (a thread pool calling the SDK's
-``upload_local_file`` / ``download_file_by_name(...).save_to``), large files by each SDK's own parallel
-machinery. Every download is checked against the source SHA-1 after the timing. Each measurement is repeated
-(``--repeat``, sides alternating, ``sync`` before each) and the best run is reported, because the disk's
-write-back makes single runs noisy.
+100 MB). Every measurement (SDK x operation) runs in a fresh subprocess, so its peak RSS (``VmHWM``) belongs
+to that SDK and operation alone. Both SDKs get the same number of worker threads; small files are
+sent/fetched by the same harness (a thread pool calling the SDK's ``upload_local_file`` /
+``download_file_by_name(...).save_to``), large files by each SDK's own parallel machinery. For small files a
+third, SDK-less client (bare keep-alive HTTP) measures the server's own ceiling, so a ratio limited by the
+server shows as such. Every download is checked against the source SHA-1 after the timing. Each measurement
+is repeated (``--repeat``, sides alternating, ``sync`` before each) and the best run is reported: other load
+on the machine and the disk's write-back make single runs noisy. Client and server CPU seconds are printed
+too; they are far steadier than wall-clock rates.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import json
 import os
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 SIDES = ("b2kit", "b2sdk")
+RAW = "raw"
+"""Not an SDK: bare keep-alive HTTP requests, measuring the server's own ceiling for small files."""
 OPERATIONS = ("upload-large", "download-large", "upload-small", "download-small")
 LARGE_NAME = "large/big.bin"
 SMALL_PREFIX = "small/"
@@ -40,7 +48,78 @@ BLOCK = 1024 * 1024
 # --- worker side: one SDK, one operation, in its own process -----------------------------------------------
 
 
+class _RawHttpBucket:
+    """The least client work possible, to find the server's own ceiling for small files: one keep-alive
+    ``http.client`` connection and one upload URL per thread, no SDK in the loop (authorization and upload
+    URLs come from b2kit before the timing starts)."""
+
+    def __init__(self, api, bucket) -> None:
+        self._api = api
+        self._bucket = bucket
+        self._local = threading.local()
+        self._download_base = urllib.parse.urlsplit(api.account_info.get_download_url())
+        self._token = api.account_info.get_account_auth_token()
+
+    def _connection(self, url: urllib.parse.SplitResult) -> http.client.HTTPConnection:
+        connections = self._local.__dict__.setdefault("connections", {})
+        key = (url.hostname, url.port)
+        if key not in connections:
+            connection = http.client.HTTPConnection(url.hostname, url.port)
+            connection.connect()
+            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as urllib3 does
+            connections[key] = connection
+        return connections[key]
+
+    def upload_local_file(self, local_file: str, file_name: str) -> None:
+        if not hasattr(self._local, "upload"):
+            self._local.upload = self._api.session.get_upload_url(self._bucket.id_)
+        target = urllib.parse.urlsplit(self._local.upload["uploadUrl"])
+        body = Path(local_file).read_bytes()
+        headers = {
+            "Authorization": self._local.upload["authorizationToken"],
+            "X-Bz-File-Name": urllib.parse.quote(file_name),
+            "Content-Type": "b2/x-auto",
+            "Content-Length": str(len(body)),
+            "X-Bz-Content-Sha1": hashlib.sha1(body).hexdigest(),
+        }
+        connection = self._connection(target)
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"raw upload answered {response.status}")
+
+    def download_file_by_name(self, file_name: str) -> _RawDownload:
+        return _RawDownload(self, file_name)
+
+    def fetch(self, file_name: str, target: str) -> None:
+        base = self._download_base
+        connection = self._connection(base)
+        path = f"/file/{self._bucket.name}/{urllib.parse.quote(file_name)}"
+        connection.request("GET", path, headers={"Authorization": self._token})
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"raw download answered {response.status}")
+        Path(target).write_bytes(body)
+
+
+class _RawDownload:
+    def __init__(self, bucket: _RawHttpBucket, file_name: str) -> None:
+        self._bucket = bucket
+        self._file_name = file_name
+
+    def save_to(self, target: str) -> None:
+        self._bucket.fetch(self._file_name, target)
+
+
 def _connect(side: str, realm: str, key_id: str, key: str, workers: int, bucket_name: str):
+    if side == "raw":
+        from b2kit import B2Api, InMemoryAccountInfo
+
+        api = B2Api(InMemoryAccountInfo(), max_upload_workers=workers)
+        api.authorize_account(realm, key_id, key)
+        return _RawHttpBucket(api, api.get_bucket_by_name(bucket_name))
     if side == "b2kit":
         from b2kit import B2Api, InMemoryAccountInfo
 
@@ -187,6 +266,14 @@ def _verify(operation: str, out_dir: Path, big_sha1: str, small_sha1s: dict[str,
                 raise SystemExit(f"downloaded {name} in {out_dir} does not match")
 
 
+def _sides(operation: str, round_: int, ceiling: bool) -> tuple[str, ...]:
+    """Who runs ``operation`` in this round (order alternates between rounds)."""
+    sides = SIDES if round_ % 2 == 0 else SIDES[::-1]
+    if ceiling and operation.endswith("small"):
+        sides = (*sides, RAW)
+    return sides
+
+
 def _rate(operation: str, result: dict[str, float]) -> float:
     if operation.endswith("large"):
         return result["bytes"] / result["seconds"] / 1e6
@@ -205,6 +292,14 @@ def _report(results: dict[tuple[str, str], dict[str, float]], operations: list[s
             f"{rate_ours / rate_theirs:>7.2f}x"
             f"{ours['peak_kib'] / 1024:>8.0f} MiB{theirs['peak_kib'] / 1024:>8.0f} MiB"
         )
+    for operation in operations:
+        raw = results.get((RAW, operation))
+        if raw is not None:
+            ceiling, theirs = _rate(operation, raw), _rate(operation, results[("b2sdk", operation)])
+            print(
+                f"  server ceiling for {operation} (bare HTTP, no SDK): {ceiling:.1f} files/s "
+                f"= {ceiling / theirs:.2f}x b2sdk"
+            )
     print()
     print("ratio = b2kit / b2sdk (higher is better), best of the repeated runs; RSS = highest peak resident")
     print("set size of the measuring process over the runs")
@@ -232,7 +327,7 @@ def parent_main(args: argparse.Namespace) -> None:
         with LocalServer(data_dir=work / "server") as server:
             admin = B2Api(InMemoryAccountInfo())
             admin.authorize_account(server.realm, server.key_id, server.key)
-            for side in SIDES:
+            for side in (*SIDES, RAW):
                 admin.create_bucket(f"bench-{side}", "allPrivate")
             info = admin.account_info
             print(
@@ -255,7 +350,7 @@ def parent_main(args: argparse.Namespace) -> None:
             results: dict[tuple[str, str], dict[str, float]] = {}
             for operation in args.operations:
                 for round_ in range(args.repeat):
-                    for side in SIDES if round_ % 2 == 0 else reversed(SIDES):
+                    for side in _sides(operation, round_, args.ceiling):
                         out_dir = work / f"out-{side}-{operation}"
                         out_dir.mkdir()
                         os.sync()  # nobody pays for the previous run's write-back
@@ -293,6 +388,12 @@ def main() -> None:
     parser.add_argument("--file-size", type=int, default=10_000, help="size of each small file (bytes)")
     parser.add_argument("--workers", type=int, default=10, help="transfer threads for both SDKs")
     parser.add_argument("--repeat", type=int, default=3, help="runs per SDK and operation (best is kept)")
+    parser.add_argument(
+        "--no-ceiling",
+        dest="ceiling",
+        action="store_false",
+        help="skip the bare-HTTP runs that measure the server's ceiling for small files",
+    )
     parser.add_argument(
         "--operations",
         nargs="+",
