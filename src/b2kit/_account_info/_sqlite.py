@@ -21,7 +21,7 @@ from typing import Any, Final
 import platformdirs
 
 from b2kit._account_info._abstract import AbstractAccountInfo, Allowed, NamedBucket, validate_allowed
-from b2kit._exceptions import MissingAccountData
+from b2kit._exceptions import InvalidUserInput, MissingAccountData
 
 B2_ACCOUNT_INFO_ENV_VAR: Final = "B2_ACCOUNT_INFO"
 DEFAULT_FILE_NAME: Final = "account_info.sqlite"
@@ -74,7 +74,13 @@ class SqliteAccountInfo(AbstractAccountInfo):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        self._create_schema()
+        try:
+            self._create_schema()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise InvalidUserInput(
+                f"{self.filename} is not a b2kit account info database ({exc}); remove it and authorize again"
+            ) from exc
 
     # --- connections ---------------------------------------------------------------------------------------
 

@@ -202,3 +202,13 @@ def test_b2api_authorization_survives_in_sqlite(server: LocalServer, tmp_path: P
         assert [b.name for b in later.list_buckets()] == ["persisted-bucket"]
         server.expire_tokens()
         assert later.get_bucket_by_name("persisted-bucket").name == "persisted-bucket"
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error_and_is_kept(tmp_path: Path):
+    from b2kit import InvalidUserInput
+
+    path = tmp_path / "garbage.sqlite"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(InvalidUserInput, match="not a b2kit account info database"):
+        SqliteAccountInfo(path)
+    assert path.read_bytes() == b"this is not sqlite" * 100
