@@ -161,3 +161,20 @@ def test_threads_hitting_an_expired_token_share_one_reauthorization(server: Loca
     assert after != before
     # every thread that failed with the old token reused the one renewed token: only one new token exists
     assert server.expire_tokens() == 1
+
+
+def test_parallel_uploads_never_share_an_upload_url(api: B2Api, bucket: Bucket):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(n: int) -> str:
+        data = f"file {n}".encode()
+        return upload(api.session, bucket.id_, f"parallel/{n:03d}.txt", data)["fileName"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        names = sorted(pool.map(send, range(80)))
+    assert names == [f"parallel/{n:03d}.txt" for n in range(80)]
+    pooled = []
+    while (taken := api.account_info.take_bucket_upload_url(bucket.id_)) is not None:
+        pooled.append(taken)
+    assert 1 <= len(pooled) <= 8
+    assert len({token for _, token in pooled}) == len(pooled)
