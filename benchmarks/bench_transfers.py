@@ -9,12 +9,12 @@ The server runs in this process with real B2 part sizes (absoluteMinimumPartSize
 100 MB). Every measurement (SDK x operation) runs in a fresh subprocess, so its peak RSS (``VmHWM``) belongs
 to that SDK and operation alone. Both SDKs get the same number of worker threads; small files are
 sent/fetched by the same harness (a thread pool calling the SDK's ``upload_local_file`` /
-``download_file_by_name(...).save_to``), large files by each SDK's own parallel machinery. For small files a
-third, SDK-less client (bare keep-alive HTTP) measures the server's own ceiling, so a ratio limited by the
-server shows as such. Every download is checked against the source SHA-1 after the timing. Each measurement
-is repeated (``--repeat``, sides alternating, ``sync`` before each) and the best run is reported: other load
-on the machine and the disk's write-back make single runs noisy. Client and server CPU seconds are printed
-too; they are far steadier than wall-clock rates.
+``download_file_by_name(...).save_to``), large files by each SDK's own parallel machinery. For uploads
+and small downloads a third, SDK-less client (bare keep-alive HTTP) measures the server's own ceiling, so
+a ratio limited by the server shows as such. Every download is checked against the source SHA-1 after the
+timing. Each measurement is repeated (``--repeat``, sides alternating, ``sync`` before each) and the best
+run is reported: other load on the machine and the disk's write-back make single runs noisy. Client and
+server CPU seconds are printed too; they are far steadier than wall-clock rates.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ BLOCK = 1024 * 1024
 
 
 class _RawHttpBucket:
-    """The least client work possible, to find the server's own ceiling for small files: one keep-alive
-    ``http.client`` connection and one upload URL per thread, no SDK in the loop (authorization and upload
-    URLs come from b2kit before the timing starts)."""
+    """The least client work possible, to find the server's own ceiling: one keep-alive ``http.client``
+    connection and one upload URL per thread, no SDK in the loop. Authorization comes from b2kit and the
+    part SHA-1s of the large file are computed before the timing starts (:meth:`prepare`)."""
 
     def __init__(self, api, bucket) -> None:
         self._api = api
@@ -60,17 +60,68 @@ class _RawHttpBucket:
         self._download_base = urllib.parse.urlsplit(api.account_info.get_download_url())
         self._token = api.account_info.get_account_auth_token()
 
+    def prepare(self, operation: str, data_dir: Path, workers: int) -> None:
+        """Untimed groundwork: for the large upload, the SHA-1 of every part (recommended part size)."""
+        self._workers = workers
+        self._parts: list[tuple[int, int, str]] = []
+        if operation != "upload-large":
+            return
+        path = data_dir / "big.bin"
+        size, part_size = path.stat().st_size, self._api.account_info.get_recommended_part_size()
+        with path.open("rb") as handle:
+            for offset in range(0, size, part_size):
+                sha1, remaining = hashlib.sha1(), min(part_size, size - offset)
+                while remaining:
+                    block = handle.read(min(BLOCK, remaining))
+                    sha1.update(block)
+                    remaining -= len(block)
+                self._parts.append((offset, min(part_size, size - offset), sha1.hexdigest()))
+
+    def _upload_large(self, path: Path, file_name: str) -> None:
+        session = self._api.session
+        file_id = session.start_large_file(self._bucket.id_, file_name, "b2/x-auto", {})["fileId"]
+
+        def send(number: int) -> None:
+            offset, length, sha1 = self._parts[number - 1]
+            if not hasattr(self._local, "part_url"):
+                self._local.part_url = session.get_upload_part_url(file_id)
+            target = urllib.parse.urlsplit(self._local.part_url["uploadUrl"])
+            headers = {
+                "Authorization": self._local.part_url["authorizationToken"],
+                "X-Bz-Part-Number": str(number),
+                "Content-Length": str(length),
+                "X-Bz-Content-Sha1": sha1,
+            }
+            with path.open("rb") as handle:
+                handle.seek(offset)
+                self._post(target, _Limited(handle, length), headers)
+
+        with ThreadPoolExecutor(self._workers) as pool:
+            list(pool.map(send, range(1, len(self._parts) + 1)))
+        session.finish_large_file(file_id, [sha1 for _, _, sha1 in self._parts])
+
+    def _post(self, target: urllib.parse.SplitResult, body: object, headers: dict[str, str]) -> None:
+        connection = self._connection(target)
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"raw upload answered {response.status}")
+
     def _connection(self, url: urllib.parse.SplitResult) -> http.client.HTTPConnection:
         connections = self._local.__dict__.setdefault("connections", {})
         key = (url.hostname, url.port)
         if key not in connections:
-            connection = http.client.HTTPConnection(url.hostname, url.port)
+            connection = http.client.HTTPConnection(url.hostname, url.port, blocksize=BLOCK)
             connection.connect()
             connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as urllib3 does
             connections[key] = connection
         return connections[key]
 
     def upload_local_file(self, local_file: str, file_name: str) -> None:
+        if self._parts:
+            self._upload_large(Path(local_file), file_name)
+            return
         if not hasattr(self._local, "upload"):
             self._local.upload = self._api.session.get_upload_url(self._bucket.id_)
         target = urllib.parse.urlsplit(self._local.upload["uploadUrl"])
@@ -82,12 +133,7 @@ class _RawHttpBucket:
             "Content-Length": str(len(body)),
             "X-Bz-Content-Sha1": hashlib.sha1(body).hexdigest(),
         }
-        connection = self._connection(target)
-        connection.request("POST", target.path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"raw upload answered {response.status}")
+        self._post(target, body, headers)
 
     def download_file_by_name(self, file_name: str) -> _RawDownload:
         return _RawDownload(self, file_name)
@@ -102,6 +148,20 @@ class _RawHttpBucket:
         if response.status != 200:
             raise RuntimeError(f"raw download answered {response.status}")
         Path(target).write_bytes(body)
+
+
+class _Limited:
+    """``length`` bytes of an open file, read in blocks by http.client."""
+
+    def __init__(self, handle, length: int) -> None:
+        self._handle = handle
+        self._remaining = length
+
+    def read(self, size: int = -1) -> bytes:
+        size = self._remaining if size < 0 else min(size, self._remaining)
+        data = self._handle.read(size)
+        self._remaining -= len(data)
+        return data
 
 
 class _RawDownload:
@@ -184,6 +244,8 @@ def _peak_rss_kib(usage: resource.struct_rusage) -> int:
 
 def worker_main(args: argparse.Namespace) -> None:
     bucket = _connect(args.side, args.realm, args.key_id, args.key, args.workers, args.bucket)
+    if args.side == RAW:
+        bucket.prepare(args.operation, Path(args.data_dir), args.workers)
     before = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = before.ru_utime + before.ru_stime
     started = time.perf_counter()
@@ -269,7 +331,7 @@ def _verify(operation: str, out_dir: Path, big_sha1: str, small_sha1s: dict[str,
 def _sides(operation: str, round_: int, ceiling: bool) -> tuple[str, ...]:
     """Who runs ``operation`` in this round (order alternates between rounds)."""
     sides = SIDES if round_ % 2 == 0 else SIDES[::-1]
-    if ceiling and operation.endswith("small"):
+    if ceiling and operation != "download-large":
         sides = (*sides, RAW)
     return sides
 
@@ -296,8 +358,9 @@ def _report(results: dict[tuple[str, str], dict[str, float]], operations: list[s
         raw = results.get((RAW, operation))
         if raw is not None:
             ceiling, theirs = _rate(operation, raw), _rate(operation, results[("b2sdk", operation)])
+            unit = "MB/s" if operation.endswith("large") else "files/s"
             print(
-                f"  server ceiling for {operation} (bare HTTP, no SDK): {ceiling:.1f} files/s "
+                f"  server ceiling for {operation} (bare HTTP, no SDK): {ceiling:.1f} {unit} "
                 f"= {ceiling / theirs:.2f}x b2sdk"
             )
     print()
