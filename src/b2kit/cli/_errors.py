@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-
-from b2kit._sync import SyncCancelled
 
 T = TypeVar("T")
 
@@ -37,16 +36,25 @@ def describe_error(exc: BaseException) -> str:
     return message
 
 
+def _interruptions() -> tuple[type[BaseException], ...]:
+    """KeyboardInterrupt, plus SyncCancelled once sync is loaded (``b2kit server`` loads no client)."""
+    sync = sys.modules.get("b2kit._sync")
+    if sync is None:
+        return (KeyboardInterrupt,)
+    cancelled: type[BaseException] = sync.SyncCancelled
+    return (KeyboardInterrupt, cancelled)
+
+
 def run_reporting_errors(ctx: click.Context, call: Callable[[], T]) -> T:
     """Run ``call``; turn any non-click exception into ``Error: <one line>`` and exit status 1."""
     try:
         return call()
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
-    except (KeyboardInterrupt, SyncCancelled) as exc:
+    except _interruptions() as exc:
         if debug_enabled(ctx):
             raise
-        message = describe_error(exc) if isinstance(exc, SyncCancelled) else "interrupted"
+        message = "interrupted" if isinstance(exc, KeyboardInterrupt) else describe_error(exc)
         click.echo(f"Error: {message}", err=True)
         ctx.exit(EXIT_INTERRUPTED)
     except Exception as exc:
