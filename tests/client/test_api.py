@@ -157,6 +157,7 @@ def test_download_file_by_id_with_range_and_progress(api: B2Api, bucket: Bucket)
     listener = ProgressListenerForTest()
     api.download_file_by_id(version.id_, dest, progress_listener=listener, range_=(2, 5))
     assert dest.get_bytes_written() == b"2345"
+    assert (listener.total_bytes, listener.last_completed, listener.closed) == (4, 4, True)
 
 
 def test_download_file_by_id_without_destination_streams(api: B2Api, bucket: Bucket):

@@ -231,3 +231,14 @@ def test_bucket_equality_repr_and_dict(api: B2Api, bucket: Bucket):
     assert bucket.name in repr(bucket)
     assert bucket.as_dict()["bucketName"] == bucket.name
     assert bucket.get_id() == bucket.id_
+
+
+def test_upload_and_copy_report_progress(bucket: Bucket):
+    from b2kit import ProgressListenerForTest
+
+    listener = ProgressListenerForTest()
+    version = bucket.upload_bytes(b"z" * 5000, "progress.bin", progress_listener=listener)
+    assert (listener.total_bytes, listener.last_completed, listener.closed) == (5000, 5000, True)
+    copy_listener = ProgressListenerForTest()
+    bucket.copy(version.id_, "progress-copy.bin", progress_listener=copy_listener)
+    assert (copy_listener.last_completed, copy_listener.closed) == (5000, True)
