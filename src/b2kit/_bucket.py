@@ -81,17 +81,19 @@ class Bucket:
     @classmethod
     def from_api_bucket_dict(cls, api: B2Api, bucket_dict: Mapping[str, Any]) -> Bucket:
         """A Bucket from a bucket JSON object (protocol §4.5)."""
-        return cls(
-            api,
-            bucket_dict["bucketId"],
-            name=bucket_dict["bucketName"],
-            type_=bucket_dict.get("bucketType"),
-            bucket_info=bucket_dict.get("bucketInfo"),
-            cors_rules=bucket_dict.get("corsRules"),
-            lifecycle_rules=bucket_dict.get("lifecycleRules"),
-            revision=bucket_dict.get("revision"),
-            bucket_dict=bucket_dict,
-        )
+        bucket = cls(api, bucket_dict["bucketId"])
+        bucket._load(bucket_dict)
+        return bucket
+
+    def _load(self, bucket_dict: Mapping[str, Any]) -> None:
+        """Take the settings of a bucket JSON object."""
+        self.name = bucket_dict["bucketName"]
+        self.type_ = bucket_dict.get("bucketType")
+        self.bucket_info = dict(bucket_dict.get("bucketInfo") or {})
+        self.cors_rules = list(bucket_dict.get("corsRules") or [])
+        self.lifecycle_rules = list(bucket_dict.get("lifecycleRules") or [])
+        self.revision = bucket_dict.get("revision")
+        self.bucket_dict = dict(bucket_dict)
 
     def _name(self) -> str:
         if self.name is None:
@@ -153,9 +155,8 @@ class Bucket:
             default_retention=default_retention,
             is_file_lock_enabled=is_file_lock_enabled,
         )
-        updated = Bucket.from_api_bucket_dict(self.api, response)
-        self.__dict__.update({k: v for k, v in updated.__dict__.items() if k != "api"})
-        return updated
+        self._load(response)
+        return Bucket.from_api_bucket_dict(self.api, response)
 
     def set_type(self, bucket_type: str) -> Bucket:
         """Make the bucket ``allPublic`` or ``allPrivate``."""
