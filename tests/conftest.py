@@ -12,6 +12,15 @@ from b2kit.server import LocalServer, ServerConfig
 TEST_PART_SIZES = {"absolute_minimum_part_size": 100_000, "recommended_part_size": 1_000_000}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--soak",
+        action="store_true",
+        default=False,
+        help="run the soak tests (marked soak) and scale fault-test durations and counts up",
+    )
+
+
 @pytest.fixture
 def server_config(tmp_path: Path) -> ServerConfig:
     """The configuration of the ``server`` fixture: small part sizes so multi-part paths run on megabytes."""

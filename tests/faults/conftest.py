@@ -1,7 +1,7 @@
 """Fixtures for fault, crash, load and hostile-input tests.
 
 ``--soak`` turns on the tests marked ``soak`` and multiplies durations and counts by ``SOAK_FACTOR``
-(run it as ``pytest tests/faults --soak``); without it every test here takes a few seconds.
+(the option is declared in tests/conftest.py); without it every test here takes a few seconds.
 """
 
 from __future__ import annotations
@@ -27,15 +27,6 @@ FAST_UPLOAD_RETRIES = RetryPolicy(max_attempts=5, initial_delay=0.01, max_delay=
 """Upload attempts (each with a new upload URL)."""
 
 _bucket_numbers = itertools.count(1)
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--soak",
-        action="store_true",
-        default=False,
-        help=f"run the soak tests (marked soak) and scale fault-test durations and counts by {SOAK_FACTOR}",
-    )
 
 
 @pytest.fixture(autouse=True)
