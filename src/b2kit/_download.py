@@ -103,15 +103,16 @@ class DownloadedFile:
     def iter_content(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
         """Yield the body in chunks; the length and (whole-file) SHA-1 are checked after the last chunk."""
         response = self._take_response()
-        sha1 = hashlib.sha1(usedforsecurity=False)
+        sha1 = hashlib.sha1(usedforsecurity=False) if self._expected_sha1() is not None else None
         received = 0
         try:
             for chunk in read_span(self._fetcher, self._span, chunk_size, response):
-                sha1.update(chunk)
+                if sha1 is not None:
+                    sha1.update(chunk)
                 received += len(chunk)
                 self._reporter.add(len(chunk))
                 yield chunk
-            self._check(received, sha1.hexdigest())
+            self._check(received, sha1.hexdigest() if sha1 is not None else None)
         finally:
             self._reporter.close()
 
