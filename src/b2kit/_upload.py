@@ -24,7 +24,7 @@ from b2kit._part_planning import PartRange, PartSizeLimits, is_large_file, plan_
 from b2kit._progress import AbstractProgressListener, ProgressReporter, StreamProgress
 from b2kit._protocol import CONTENT_TYPE_AUTO, HEX_DIGITS_AT_END, LARGE_FILE_SHA1, MAX_UNFINISHED_LIST_COUNT
 from b2kit._transfer_session import TransferSession
-from b2kit._upload_source import HashingStream, UploadSource, UploadSourceBytes
+from b2kit._upload_source import HashingStream, UploadSource, UploadSourceBytes, sha1_of
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,9 @@ class UploadOptions:
     ``content_sha1`` is the SHA-1 of the whole content when already known (it is then sent instead of being
     computed, and recorded as ``large_file_sha1`` for large files); ``part_size`` overrides the account's
     recommended part size; ``encryption`` (SSE-B2 or SSE-C), ``file_retention`` and ``legal_hold`` are
-    stored with the file; ``resume`` lets a large upload continue a matching unfinished one.
+    stored with the file; ``resume`` lets a large upload continue a matching unfinished one;
+    ``record_large_file_sha1`` reads a large source once before its parts go up when its SHA-1 is unknown,
+    so ``large_file_sha1`` is stored and downloads of the file can be verified end to end.
     """
 
     content_type: str = CONTENT_TYPE_AUTO
@@ -56,6 +58,7 @@ class UploadOptions:
     file_retention: FileRetentionSetting | None = None
     legal_hold: LegalHold | None = None
     resume: bool = True
+    record_large_file_sha1: bool = True
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,8 @@ class UploadManager:
     ) -> dict[str, Any]:
         file_info = dict(opts.file_info)
         large_sha1 = opts.large_file_sha1 or opts.content_sha1 or source.content_sha1
+        if large_sha1 is None and opts.record_large_file_sha1:
+            large_sha1 = sha1_of(source)
         if large_sha1 is not None:
             file_info[LARGE_FILE_SHA1] = large_sha1
         target = None

@@ -69,6 +69,23 @@ class UploadSource(ABC):
             raise ValueError(f"range {offset}+{length} is outside 0..{self.content_length}")
 
 
+def sha1_of(source: UploadSource, block_size: int = 1 << 20) -> str:
+    """The SHA-1 of a whole source, read once in blocks of ``block_size`` (memory stays at one block)."""
+    digest = hashlib.sha1()
+    remaining = source.content_length
+    reader = source.open()
+    try:
+        while remaining > 0:
+            block = reader.read(min(block_size, remaining))
+            if not block:
+                raise SourceChangedError(f"source ended {remaining} bytes early while computing its SHA-1")
+            digest.update(block)
+            remaining -= len(block)
+    finally:
+        reader.close()
+    return digest.hexdigest()
+
+
 class UploadSourceBytes(UploadSource):
     """Bytes already in memory (no copy is made; ranges are served as slices of a memoryview)."""
 

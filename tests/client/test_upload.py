@@ -23,6 +23,8 @@ from b2kit._upload_source import (
 from b2kit.server import FaultRule
 
 PART = 1_000_000  # the test server's recommendedPartSize
+PARTS_ONLY = UploadOptions(record_large_file_sha1=False)
+"""Large uploads without the whole-file SHA-1 pass, for tests that count how often ranges are read."""
 
 
 class RecordingSource(UploadSourceBytes):
@@ -207,13 +209,13 @@ def test_resume_checks_part_sha1s_when_the_whole_sha1_is_unknown(make_api, api, 
     bucket_id = bucket.id_
     with pytest.raises(OSError):
         make_api(max_upload_workers=1).upload_manager.upload(
-            bucket_id, "check.bin", RecordingSource(data, fail_from=2 * PART)
+            bucket_id, "check.bin", RecordingSource(data, fail_from=2 * PART), PARTS_ONLY
         )
     [left] = unfinished(api.session, bucket_id)
     assert part_numbers(api.session, left["fileId"]) == [1, 2]
 
     again = RecordingSource(data)
-    result = api.upload_manager.upload(bucket_id, "check.bin", again)
+    result = api.upload_manager.upload(bucket_id, "check.bin", again, PARTS_ONLY)
     assert result["fileId"] == left["fileId"]
     # parts 1 and 2 are read once to compare their SHA-1s, part 3 once to be sent
     assert sorted(again.opened) == [(0, PART), (PART, PART), (2 * PART, PART)]
@@ -251,7 +253,12 @@ def test_resume_can_be_turned_off(make_api, api, bucket):
 def test_part_size_override_is_used_and_checked(api, bucket):
     data = os.urandom(1_500_000)
     source = RecordingSource(data)
-    api.upload_manager.upload(bucket.id_, "parts.bin", source, UploadOptions(part_size=500_000, resume=False))
+    api.upload_manager.upload(
+        bucket.id_,
+        "parts.bin",
+        source,
+        UploadOptions(part_size=500_000, resume=False, record_large_file_sha1=False),
+    )
     assert sorted(source.opened) == [(0, 500_000), (500_000, 500_000), (1_000_000, 500_000)]
     with pytest.raises(InvalidPartSizeError):
         api.upload_manager.upload(
@@ -314,7 +321,9 @@ def test_part_upload_urls_answering_503_are_replaced(api, bucket, server):
     data = os.urandom(4 * PART + 5)
     listener = ProgressListenerForTest()
     source = RecordingSource(data)
-    result = api.upload_manager.upload(bucket.id_, "busy-parts.bin", source, progress_listener=listener)
+    result = api.upload_manager.upload(
+        bucket.id_, "busy-parts.bin", source, PARTS_ONLY, progress_listener=listener
+    )
     assert result["contentLength"] == len(data)
     assert server.faults.rules() == []
     assert len(source.opened) == 5 + 3, "each failed part is read again from its range"
@@ -346,7 +355,7 @@ def test_stream_source_is_reopened_and_skipped_to_each_part(api, bucket):
         return OneWayStream(data)
 
     source = UploadSourceStream(opener, len(data))
-    result = api.upload_manager.upload(bucket.id_, "stream.bin", source)
+    result = api.upload_manager.upload(bucket.id_, "stream.bin", source, PARTS_ONLY)
     assert result["contentLength"] == len(data)
     assert len(opened) == 4
     with api.download_manager.download_file_by_id(result["fileId"]) as downloaded:
@@ -367,3 +376,19 @@ def test_stream_source_shorter_than_announced_fails_cleanly(api, bucket):
     with pytest.raises(B2Error):
         api.upload_manager.upload(bucket.id_, "short.bin", source)
     assert list(bucket.ls("", recursive=True)) == []
+
+
+def test_large_local_file_records_its_sha1_for_end_to_end_checks(api, bucket, tmp_path):
+    path = tmp_path / "big.bin"
+    data = os.urandom(2 * PART + 7)
+    path.write_bytes(data)
+    result = api.upload_manager.upload(bucket.id_, "big.bin", UploadSourceLocalFile(path))
+    assert result["contentSha1"] == "none"
+    assert result["fileInfo"]["large_file_sha1"] == hashlib.sha1(data).hexdigest()
+
+
+def test_large_upload_can_skip_the_whole_file_sha1_pass(api, bucket):
+    source = RecordingSource(os.urandom(2 * PART + 7))
+    result = api.upload_manager.upload(bucket.id_, "big.bin", source, PARTS_ONLY)
+    assert "large_file_sha1" not in result["fileInfo"]
+    assert (0, source.content_length) not in source.opened
