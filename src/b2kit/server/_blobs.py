@@ -76,7 +76,7 @@ class BlobStore:
                     sha1.update(block)
                     md5.update(block)
                     out.write(block)
-                trailer = b"".join(_blocks(source, trailer_size, self._block_size))
+                trailer = b"".join(bytes(block) for block in _blocks(source, trailer_size, self._block_size))
                 out.flush()
                 os.fsync(out.fileno())
         except BaseException:
@@ -120,10 +120,21 @@ class BlobStore:
         return f"{path.parent.name}/{path.name}"
 
 
-def _blocks(source: Readable, length: int, block_size: int) -> Iterator[bytes]:
+def _blocks(source: Readable, length: int, block_size: int) -> Iterator[bytes | memoryview]:
+    """Yield ``length`` bytes of ``source``; each block is valid only until the next one is asked for.
+
+    A source with ``readinto`` (a request body) fills one reused buffer: no allocation per block.
+    """
+    readinto = getattr(source, "readinto", None)
+    buffer = memoryview(bytearray(min(block_size, length))) if readinto is not None else None
     remaining = length
     while remaining > 0:
-        block = source.read(min(block_size, remaining))
+        wanted = min(block_size, remaining)
+        block: bytes | memoryview
+        if readinto is not None and buffer is not None:
+            block = buffer[: readinto(buffer[:wanted]) or 0]
+        else:
+            block = source.read(wanted)
         if not block:
             raise bad_request(f"request body ended {remaining} bytes before Content-Length")
         remaining -= len(block)

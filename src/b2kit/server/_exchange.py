@@ -22,6 +22,8 @@ _HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5
 class ByteStream(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
+    def readinto(self, buffer: memoryview, /) -> int | None: ...
+
 
 class Body:
     """The request body, readable at most ``Content-Length`` bytes; tracks what is left unread."""
@@ -44,6 +46,18 @@ class Body:
         data = self._stream.read(wanted)
         self.remaining -= len(data)
         return data
+
+    def readinto(self, buffer: memoryview) -> int:
+        """Fill ``buffer`` (up to what is left of the body) without allocating; 0 at the end of the body."""
+        wanted = min(len(buffer), self.remaining)
+        if wanted <= 0:
+            return 0
+        if self._before_first_read is not None:
+            self._before_first_read()
+            self._before_first_read = None
+        count = self._stream.readinto(buffer[:wanted]) or 0
+        self.remaining -= count
+        return count
 
     def read_all(self, limit: int) -> bytes:
         if self.length > limit:
