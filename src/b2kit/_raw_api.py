@@ -17,14 +17,23 @@ from typing import IO, Any, Final
 from b2kit import _protocol as p
 from b2kit._b2http import JSON, B2Http, HttpResponse
 from b2kit._exceptions import (
-    AccessDenied,
     FileNotPresent,
     ResourceNotFound,
     RetentionWriteError,
     SSECKeyError,
     UnusableFileName,
 )
-from b2kit._models import EncryptionMode, EncryptionSetting, FileRetentionSetting, LegalHold
+from b2kit._models import EncryptionSetting, FileRetentionSetting, LegalHold
+from b2kit._raw_wire import (
+    access_denied_as,
+    bucket_fields,
+    copy_fields,
+    download_headers,
+    large_file_fields,
+    upload_file_headers,
+    upload_part_headers,
+)
+from b2kit._raw_wire import range_header as range_header
 
 API_VERSION: Final = p.LATEST_API_VERSION
 
@@ -49,23 +58,11 @@ def realm_url(realm: str) -> str:
     return REALM_URLS.get(realm, realm).rstrip("/")
 
 
-def range_header(range_: tuple[int, int]) -> str:
-    """``bytes=first-last`` for an inclusive byte range; ValueError when the range is not well-formed."""
-    first, last = range_
-    if first < 0 or last < first:
-        raise ValueError(f"invalid byte range {range_!r}: need 0 <= first <= last")
-    return f"bytes={first}-{last}"
-
-
 def check_b2_filename(file_name: str) -> None:
     """Raise UnusableFileName when ``file_name`` breaks B2's name rules (checked before uploading)."""
     problem = p.file_name_problem(file_name)
     if problem is not None:
         raise UnusableFileName(f"{problem}: {file_name!r}")
-
-
-def _drop_none(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if v is not None}
 
 
 class B2RawApi:
@@ -159,17 +156,16 @@ class B2RawApi:
         is_file_lock_enabled: bool | None = None,
         replication: Mapping[str, Any] | None = None,
     ) -> JSON:
-        params = _drop_none(
+        params = bucket_fields(
             {
                 "bucketInfo": bucket_info,
                 "corsRules": cors_rules,
                 "lifecycleRules": lifecycle_rules,
                 "fileLockEnabled": is_file_lock_enabled,
                 "replicationConfiguration": replication,
-            }
+            },
+            default_server_side_encryption,
         )
-        if default_server_side_encryption is not None:
-            params["defaultServerSideEncryption"] = _bucket_default_sse(default_server_side_encryption)
         return self._post_json(
             api_url,
             "b2_create_bucket",
@@ -219,7 +215,7 @@ class B2RawApi:
         replication: Mapping[str, Any] | None = None,
         is_file_lock_enabled: bool | None = None,
     ) -> JSON:
-        params = _drop_none(
+        params = bucket_fields(
             {
                 "bucketType": bucket_type,
                 "bucketInfo": bucket_info,
@@ -229,10 +225,9 @@ class B2RawApi:
                 "defaultRetention": default_retention,
                 "replicationConfiguration": replication,
                 "fileLockEnabled": is_file_lock_enabled,
-            }
+            },
+            default_server_side_encryption,
         )
-        if default_server_side_encryption is not None:
-            params["defaultServerSideEncryption"] = _bucket_default_sse(default_server_side_encryption)
         if not params:
             raise ValueError("update_bucket needs at least one setting to change")
         return self._post_json(
@@ -354,7 +349,7 @@ class B2RawApi:
         file_retention: FileRetentionSetting,
         bypass_governance: bool = False,
     ) -> JSON:
-        try:
+        with access_denied_as(RetentionWriteError):
             return self._post_json(
                 api_url,
                 "b2_update_file_retention",
@@ -364,8 +359,6 @@ class B2RawApi:
                 fileRetention=file_retention.to_request_json(),
                 bypassGovernance=bypass_governance,
             )
-        except AccessDenied as exc:
-            raise RetentionWriteError(exc.message, status=exc.status, code=exc.code) from exc
 
     def update_file_legal_hold(
         self,
@@ -375,7 +368,7 @@ class B2RawApi:
         file_name: str,
         legal_hold: LegalHold,
     ) -> JSON:
-        try:
+        with access_denied_as(RetentionWriteError):
             return self._post_json(
                 api_url,
                 "b2_update_file_legal_hold",
@@ -384,8 +377,6 @@ class B2RawApi:
                 fileName=file_name,
                 legalHold=legal_hold.to_server(),
             )
-        except AccessDenied as exc:
-            raise RetentionWriteError(exc.message, status=exc.status, code=exc.code) from exc
 
     def get_download_authorization(
         self,
@@ -427,24 +418,18 @@ class B2RawApi:
         custom_upload_timestamp: int | None = None,
     ) -> dict[str, str]:
         """Headers of a b2_upload_file request (protocol §7.1); names and info values percent-encoded."""
-        headers = {
-            "Authorization": upload_auth_token,
-            "Content-Length": str(content_length),
-            "X-Bz-File-Name": p.encode_name(file_name),
-            "Content-Type": content_type,
-            "X-Bz-Content-Sha1": content_sha1,
-        }
-        for key, value in file_info.items():
-            headers[p.FILE_INFO_HEADER_PREFIX + key] = p.encode_name(value)
-        if server_side_encryption is not None:
-            headers.update(server_side_encryption.upload_headers())
-        if legal_hold is not None:
-            headers.update(legal_hold.upload_headers())
-        if file_retention is not None:
-            headers.update(file_retention.upload_headers())
-        if custom_upload_timestamp is not None:
-            headers["X-Bz-Custom-Upload-Timestamp"] = str(custom_upload_timestamp)
-        return headers
+        return upload_file_headers(
+            upload_auth_token,
+            file_name,
+            content_length,
+            content_type,
+            content_sha1,
+            file_info,
+            server_side_encryption,
+            file_retention,
+            legal_hold,
+            custom_upload_timestamp,
+        )
 
     def upload_file(
         self,
@@ -490,14 +475,9 @@ class B2RawApi:
         server_side_encryption: EncryptionSetting | None = None,
     ) -> JSON:
         """POST one part of a large file to a part upload URL; one attempt."""
-        headers = {
-            "Authorization": upload_auth_token,
-            "Content-Length": str(content_length),
-            "X-Bz-Part-Number": str(part_number),
-            "X-Bz-Content-Sha1": content_sha1,
-        }
-        if server_side_encryption is not None:
-            headers.update(server_side_encryption.upload_headers())
+        headers = upload_part_headers(
+            upload_auth_token, part_number, content_length, content_sha1, server_side_encryption
+        )
         return self.b2_http.post_content_return_json(
             upload_url, headers, data_stream, description="b2_upload_part"
         )
@@ -518,15 +498,9 @@ class B2RawApi:
         custom_upload_timestamp: int | None = None,
     ) -> JSON:
         check_b2_filename(file_name)
-        params: dict[str, Any] = {}
-        if server_side_encryption is not None and server_side_encryption.mode is not EncryptionMode.NONE:
-            params["serverSideEncryption"] = server_side_encryption.to_request_json()
-        if file_retention is not None:
-            params["fileRetention"] = file_retention.to_request_json()
-        if legal_hold is not None:
-            params["legalHold"] = legal_hold.to_server()
-        if custom_upload_timestamp is not None:
-            params["customUploadTimestamp"] = custom_upload_timestamp
+        params = large_file_fields(
+            server_side_encryption, file_retention, legal_hold, custom_upload_timestamp
+        )
         return self._post_json(
             api_url,
             "b2_start_large_file",
@@ -611,19 +585,18 @@ class B2RawApi:
             raise ValueError("content_type and file_info must be None when metadata_directive is COPY")
         if directive is MetadataDirectiveMode.REPLACE and content_type is None:
             raise ValueError("content_type is required when metadata_directive is REPLACE")
-        params = _drop_none(
-            {
-                "range": range_header(bytes_range) if bytes_range is not None else None,
-                "metadataDirective": directive.value if directive is not None else None,
-                "contentType": content_type,
-                "fileInfo": dict(file_info) if file_info is not None else None,
-                "destinationBucketId": destination_bucket_id,
-                "legalHold": legal_hold.to_server() if legal_hold is not None else None,
-                "fileRetention": file_retention.to_request_json() if file_retention is not None else None,
-            }
+        params = copy_fields(
+            bytes_range,
+            destination_server_side_encryption,
+            source_server_side_encryption,
+            metadataDirective=directive.value if directive is not None else None,
+            contentType=content_type,
+            fileInfo=dict(file_info) if file_info is not None else None,
+            destinationBucketId=destination_bucket_id,
+            legalHold=legal_hold.to_server() if legal_hold is not None else None,
+            fileRetention=file_retention.to_request_json() if file_retention is not None else None,
         )
-        params.update(_copy_encryption(destination_server_side_encryption, source_server_side_encryption))
-        try:
+        with access_denied_as(SSECKeyError):
             return self._post_json(
                 api_url,
                 "b2_copy_file",
@@ -632,8 +605,6 @@ class B2RawApi:
                 fileName=new_file_name,
                 **params,
             )
-        except AccessDenied as exc:
-            raise SSECKeyError(exc.message, status=exc.status, code=exc.code) from exc
 
     def copy_part(
         self,
@@ -646,11 +617,8 @@ class B2RawApi:
         destination_server_side_encryption: EncryptionSetting | None = None,
         source_server_side_encryption: EncryptionSetting | None = None,
     ) -> JSON:
-        params: dict[str, Any] = {}
-        if bytes_range is not None:
-            params["range"] = range_header(bytes_range)
-        params.update(_copy_encryption(destination_server_side_encryption, source_server_side_encryption))
-        try:
+        params = copy_fields(bytes_range, destination_server_side_encryption, source_server_side_encryption)
+        with access_denied_as(SSECKeyError):
             return self._post_json(
                 api_url,
                 "b2_copy_part",
@@ -660,8 +628,6 @@ class B2RawApi:
                 partNumber=part_number,
                 **params,
             )
-        except AccessDenied as exc:
-            raise SSECKeyError(exc.message, status=exc.status, code=exc.code) from exc
 
     # --- downloads -----------------------------------------------------------------------------------------
 
@@ -683,29 +649,6 @@ class B2RawApi:
         encryption: EncryptionSetting | None = None,
     ) -> HttpResponse:
         """GET a download URL; returns the response with its body unread (use it as a context manager)."""
-        headers: dict[str, str] = {}
-        if range_ is not None:
-            headers["Range"] = range_header(range_)
-        if encryption is not None:
-            headers.update(encryption.download_headers())
-        if account_auth_token_or_none is not None:
-            headers["Authorization"] = account_auth_token_or_none
-        try:
+        headers = download_headers(account_auth_token_or_none, range_, encryption)
+        with access_denied_as(SSECKeyError):
             return self.b2_http.get_content(url, headers)
-        except AccessDenied as exc:
-            raise SSECKeyError(exc.message, status=exc.status, code=exc.code) from exc
-
-
-def _bucket_default_sse(setting: EncryptionSetting) -> JSON:
-    if setting.mode is EncryptionMode.SSE_C:
-        raise ValueError("SSE-C cannot be a bucket's default encryption")
-    return setting.to_request_json()
-
-
-def _copy_encryption(destination: EncryptionSetting | None, source: EncryptionSetting | None) -> JSON:
-    params: JSON = {}
-    if destination is not None and destination.mode is not EncryptionMode.NONE:
-        params["destinationServerSideEncryption"] = destination.to_request_json()
-    if source is not None and source.mode is EncryptionMode.SSE_C:
-        params["sourceServerSideEncryption"] = source.to_request_json()
-    return params
