@@ -16,34 +16,25 @@ from typing import IO, Any, Final
 
 from b2kit import _protocol as p
 from b2kit._b2http import JSON, B2Http, HttpResponse
-from b2kit._exceptions import (
-    FileNotPresent,
-    ResourceNotFound,
-    RetentionWriteError,
-    SSECKeyError,
-    UnusableFileName,
-)
+from b2kit._exceptions import FileNotPresent, ResourceNotFound, RetentionWriteError, SSECKeyError
 from b2kit._models import EncryptionSetting, FileRetentionSetting, LegalHold
+from b2kit._raw_wire import REALM_URLS as REALM_URLS
 from b2kit._raw_wire import (
     access_denied_as,
     bucket_fields,
     copy_fields,
+    copy_metadata_fields,
     download_headers,
+    download_url_by_name,
     large_file_fields,
     upload_file_headers,
     upload_part_headers,
 )
+from b2kit._raw_wire import check_b2_filename as check_b2_filename
 from b2kit._raw_wire import range_header as range_header
+from b2kit._raw_wire import realm_url as realm_url
 
 API_VERSION: Final = p.LATEST_API_VERSION
-
-REALM_URLS: Final = {
-    "production": "https://api.backblazeb2.com",
-    "staging": "https://api.backblaze.net",
-    "dev": "http://api.backblazeb2.xyz:8180",
-}
-
-_DOT_SEGMENTS: Final = {".": "%2E", "..": "%2E%2E"}
 
 
 class MetadataDirectiveMode(StrEnum):
@@ -51,18 +42,6 @@ class MetadataDirectiveMode(StrEnum):
 
     COPY = "COPY"
     REPLACE = "REPLACE"
-
-
-def realm_url(realm: str) -> str:
-    """The base URL of a realm name (``production``, ``staging``, ``dev``) or the realm itself when a URL."""
-    return REALM_URLS.get(realm, realm).rstrip("/")
-
-
-def check_b2_filename(file_name: str) -> None:
-    """Raise UnusableFileName when ``file_name`` breaks B2's name rules (checked before uploading)."""
-    problem = p.file_name_problem(file_name)
-    if problem is not None:
-        raise UnusableFileName(f"{problem}: {file_name!r}")
 
 
 class B2RawApi:
@@ -157,14 +136,12 @@ class B2RawApi:
         replication: Mapping[str, Any] | None = None,
     ) -> JSON:
         params = bucket_fields(
-            {
-                "bucketInfo": bucket_info,
-                "corsRules": cors_rules,
-                "lifecycleRules": lifecycle_rules,
-                "fileLockEnabled": is_file_lock_enabled,
-                "replicationConfiguration": replication,
-            },
             default_server_side_encryption,
+            bucketInfo=bucket_info,
+            corsRules=cors_rules,
+            lifecycleRules=lifecycle_rules,
+            fileLockEnabled=is_file_lock_enabled,
+            replicationConfiguration=replication,
         )
         return self._post_json(
             api_url,
@@ -216,17 +193,15 @@ class B2RawApi:
         is_file_lock_enabled: bool | None = None,
     ) -> JSON:
         params = bucket_fields(
-            {
-                "bucketType": bucket_type,
-                "bucketInfo": bucket_info,
-                "corsRules": cors_rules,
-                "lifecycleRules": lifecycle_rules,
-                "ifRevisionIs": if_revision_is,
-                "defaultRetention": default_retention,
-                "replicationConfiguration": replication,
-                "fileLockEnabled": is_file_lock_enabled,
-            },
             default_server_side_encryption,
+            bucketType=bucket_type,
+            bucketInfo=bucket_info,
+            corsRules=cors_rules,
+            lifecycleRules=lifecycle_rules,
+            ifRevisionIs=if_revision_is,
+            defaultRetention=default_retention,
+            replicationConfiguration=replication,
+            fileLockEnabled=is_file_lock_enabled,
         )
         if not params:
             raise ValueError("update_bucket needs at least one setting to change")
@@ -403,33 +378,8 @@ class B2RawApi:
     def get_upload_part_url(self, api_url: str, account_auth_token: str, file_id: str) -> JSON:
         return self._post_json(api_url, "b2_get_upload_part_url", account_auth_token, fileId=file_id)
 
-    @classmethod
-    def get_upload_file_headers(
-        cls,
-        upload_auth_token: str,
-        file_name: str,
-        content_length: int,
-        content_type: str,
-        content_sha1: str,
-        file_info: Mapping[str, str],
-        server_side_encryption: EncryptionSetting | None,
-        file_retention: FileRetentionSetting | None,
-        legal_hold: LegalHold | None,
-        custom_upload_timestamp: int | None = None,
-    ) -> dict[str, str]:
-        """Headers of a b2_upload_file request (protocol §7.1); names and info values percent-encoded."""
-        return upload_file_headers(
-            upload_auth_token,
-            file_name,
-            content_length,
-            content_type,
-            content_sha1,
-            file_info,
-            server_side_encryption,
-            file_retention,
-            legal_hold,
-            custom_upload_timestamp,
-        )
+    #: Headers of a b2_upload_file request (protocol §7.1); names and info values percent-encoded.
+    get_upload_file_headers = staticmethod(upload_file_headers)
 
     def upload_file(
         self,
@@ -580,18 +530,14 @@ class B2RawApi:
         file_retention: FileRetentionSetting | None = None,
         legal_hold: LegalHold | None = None,
     ) -> JSON:
-        directive = MetadataDirectiveMode(metadata_directive) if metadata_directive is not None else None
-        if directive is MetadataDirectiveMode.COPY and (content_type is not None or file_info is not None):
-            raise ValueError("content_type and file_info must be None when metadata_directive is COPY")
-        if directive is MetadataDirectiveMode.REPLACE and content_type is None:
-            raise ValueError("content_type is required when metadata_directive is REPLACE")
+        directive = (
+            MetadataDirectiveMode(metadata_directive).value if metadata_directive is not None else None
+        )
         params = copy_fields(
             bytes_range,
             destination_server_side_encryption,
             source_server_side_encryption,
-            metadataDirective=directive.value if directive is not None else None,
-            contentType=content_type,
-            fileInfo=dict(file_info) if file_info is not None else None,
+            **copy_metadata_fields(directive, content_type, file_info),
             destinationBucketId=destination_bucket_id,
             legalHold=legal_hold.to_server() if legal_hold is not None else None,
             fileRetention=file_retention.to_request_json() if file_retention is not None else None,
@@ -632,14 +578,10 @@ class B2RawApi:
     # --- downloads -----------------------------------------------------------------------------------------
 
     def get_download_url_by_id(self, download_url: str, file_id: str) -> str:
-        return (
-            f"{download_url}/b2api/{self.API_VERSION}/b2_download_file_by_id?fileId={p.encode_name(file_id)}"
-        )
+        return f"{self._url(download_url, 'b2_download_file_by_id')}?fileId={p.encode_name(file_id)}"
 
     def get_download_url_by_name(self, download_url: str, bucket_name: str, file_name: str) -> str:
-        # "." and ".." segments are encoded, or URL normalization would fetch another file's name
-        segments = (_DOT_SEGMENTS.get(part, part) for part in p.encode_name(file_name).split("/"))
-        return f"{download_url}/file/{bucket_name}/{'/'.join(segments)}"
+        return download_url_by_name(download_url, bucket_name, file_name)
 
     def download_file_from_url(
         self,

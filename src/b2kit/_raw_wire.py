@@ -1,19 +1,47 @@
-"""How :class:`~b2kit._raw_api.B2RawApi` arguments become B2 request fields (protocol §6, §7).
+"""How :class:`~b2kit._raw_api.B2RawApi` arguments become B2 requests (protocol §6, §7): where they go and
+what they carry.
 
-Pure functions, no I/O: upload and download headers (names and file-info values percent-encoded), byte-range
-headers, the JSON fields of bucket, large-file and copy settings, and the endpoint-specific meaning of an
-``access_denied`` answer.
+Pure functions, no I/O: realm and download-by-name URLs, file-name checks, upload and download headers (names
+and file-info values percent-encoded), byte-range headers, the JSON fields of bucket, large-file and copy
+settings, and the endpoint-specific meaning of an ``access_denied`` answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Final
 
 from b2kit import _protocol as p
-from b2kit._exceptions import AccessDenied
+from b2kit._exceptions import AccessDenied, UnusableFileName
 from b2kit._models import EncryptionMode, EncryptionSetting, FileRetentionSetting, LegalHold
+
+REALM_URLS: Final = {
+    "production": "https://api.backblazeb2.com",
+    "staging": "https://api.backblaze.net",
+    "dev": "http://api.backblazeb2.xyz:8180",
+}
+
+_DOT_SEGMENTS: Final = {".": "%2E", "..": "%2E%2E"}
+
+
+def realm_url(realm: str) -> str:
+    """The base URL of a realm name (``production``, ``staging``, ``dev``) or the realm itself when a URL."""
+    return REALM_URLS.get(realm, realm).rstrip("/")
+
+
+def download_url_by_name(download_url: str, bucket_name: str, file_name: str) -> str:
+    """``{download_url}/file/{bucket}/{name}``, the name percent-encoded segment by segment."""
+    # "." and ".." segments are encoded, or URL normalization would fetch another file's name
+    segments = (_DOT_SEGMENTS.get(part, part) for part in p.encode_name(file_name).split("/"))
+    return f"{download_url}/file/{bucket_name}/{'/'.join(segments)}"
+
+
+def check_b2_filename(file_name: str) -> None:
+    """Raise UnusableFileName when ``file_name`` breaks B2's name rules (checked before uploading)."""
+    problem = p.file_name_problem(file_name)
+    if problem is not None:
+        raise UnusableFileName(f"{problem}: {file_name!r}")
 
 
 def range_header(range_: tuple[int, int]) -> str:
@@ -50,7 +78,7 @@ def upload_file_headers(
     server_side_encryption: EncryptionSetting | None,
     file_retention: FileRetentionSetting | None,
     legal_hold: LegalHold | None,
-    custom_upload_timestamp: int | None,
+    custom_upload_timestamp: int | None = None,
 ) -> dict[str, str]:
     """Headers of a b2_upload_file request (protocol §7.1); names and info values percent-encoded."""
     headers = {
@@ -111,9 +139,7 @@ def download_headers(
 # --- JSON fields --------------------------------------------------------------------------------------------
 
 
-def bucket_fields(
-    fields: Mapping[str, Any], default_server_side_encryption: EncryptionSetting | None
-) -> dict[str, Any]:
+def bucket_fields(default_server_side_encryption: EncryptionSetting | None, **fields: Any) -> dict[str, Any]:
     """The given bucket fields that are set, and the default encryption (never SSE-C) when given."""
     params = drop_none(fields)
     if default_server_side_encryption is not None:
@@ -140,6 +166,22 @@ def large_file_fields(
     if custom_upload_timestamp is not None:
         params["customUploadTimestamp"] = custom_upload_timestamp
     return params
+
+
+def copy_metadata_fields(
+    metadata_directive: str | None, content_type: str | None, file_info: Mapping[str, str] | None
+) -> dict[str, Any]:
+    """metadataDirective, contentType and fileInfo of b2_copy_file: COPY takes neither content type nor file
+    info, REPLACE needs a content type."""
+    if metadata_directive == "COPY" and (content_type is not None or file_info is not None):
+        raise ValueError("content_type and file_info must be None when metadata_directive is COPY")
+    if metadata_directive == "REPLACE" and content_type is None:
+        raise ValueError("content_type is required when metadata_directive is REPLACE")
+    return {
+        "metadataDirective": metadata_directive,
+        "contentType": content_type,
+        "fileInfo": dict(file_info) if file_info is not None else None,
+    }
 
 
 def copy_fields(
