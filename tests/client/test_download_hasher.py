@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from b2kit._parallel_save import _Aborted, _OrderedHasher
+from b2kit._parallel_save import Chunk, _Aborted, _BufferPool, _OrderedHasher
 
 CHUNK = 1000
 
@@ -28,7 +28,7 @@ class _WatchedHasher(_OrderedHasher):
 
     peak = 0
 
-    def feed(self, index: int, chunk: bytes) -> None:
+    def feed(self, index: int, chunk: Chunk) -> None:
         super().feed(index, chunk)
         with self._cond:
             self.peak = max(self.peak, self._buffered)
@@ -142,3 +142,33 @@ def test_other_streams_queue_while_one_hashes() -> None:
     hasher.finish(0)
     hasher.finish(1)
     assert hasher.hexdigest() == hashlib.sha1(b"ab").hexdigest()
+
+
+def test_hashed_chunks_are_handed_back_in_order_after_hashing() -> None:
+    handed: list[bytes] = []
+    hasher = _OrderedHasher(10**9, lambda chunk: handed.append(bytes(chunk)))
+    hasher.feed(1, b"c")
+    hasher.feed(0, b"a")
+    assert handed == [b"a"]  # stripe 1 waits for the front
+    hasher.feed(0, b"b")
+    hasher.finish(0)
+    hasher.finish(1)
+    assert handed == [b"a", b"b", b"c"]
+    assert hasher.hexdigest() == hashlib.sha1(b"abc").hexdigest()
+
+
+def test_the_buffer_pool_reuses_buffers_given_back() -> None:
+    pool = _BufferPool()
+    first = pool.copy(b"hello")
+    assert bytes(first) == b"hello"
+    buffer = first.obj
+    pool.give_back(first)
+    second = pool.copy(b"world!")
+    assert second.obj is buffer  # the same buffer, no new allocation
+    assert bytes(second) == b"world!"
+    third = pool.copy(b"x")
+    assert third.obj is not buffer  # the first one is still in use
+    pool.give_back(b"not pooled")  # chunks that are not pooled views are ignored
+    pool.give_back(second)
+    pool.give_back(third)
+    assert len(pool._free) == 2
