@@ -1,8 +1,10 @@
 """Uploads: small files in one request, large files as parallel parts, resumable, and unbound streams.
 
-:class:`UploadManager` decides small vs large from the account's part sizes. Large-file parts are opened
-lazily by the worker that sends them (a file range, read in 1 MiB blocks and hashed in the same pass), so
-memory stays at about workers x block size. A failure leaves the large file unfinished on the server;
+:class:`UploadManager` decides small vs large from the account's part sizes. A large source whose SHA-1 is
+unknown is read once up front for ``large_file_sha1`` and, in that same read, every part's SHA-1
+(:mod:`b2kit._source_digest`); parts then go up with their SHA-1 in the header. Parts are opened lazily by
+the worker that sends them (a file range, read in 1 MiB blocks; hashed on the way when no SHA-1 is known
+yet), so memory stays at about workers x block size. A failure leaves the large file unfinished on the server;
 uploading the same name with the same file info again finds it (``b2_list_unfinished_large_files`` +
 ``b2_list_parts``) and sends only the missing parts.
 """
@@ -17,14 +19,15 @@ from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO, Final, TypeVar, cast
 
-from b2kit._exceptions import Unauthorized, UnexpectedCloudBehaviour
+from b2kit._exceptions import BadRequest, Unauthorized, UnexpectedCloudBehaviour
 from b2kit._models import EncryptionSetting, FileRetentionSetting, LegalHold
 from b2kit._parallel import run_all
 from b2kit._part_planning import PartRange, PartSizeLimits, is_large_file, plan_parts
 from b2kit._progress import AbstractProgressListener, ProgressReporter, StreamProgress
 from b2kit._protocol import CONTENT_TYPE_AUTO, HEX_DIGITS_AT_END, LARGE_FILE_SHA1, MAX_UNFINISHED_LIST_COUNT
+from b2kit._source_digest import digest_source
 from b2kit._transfer_session import TransferSession
-from b2kit._upload_source import HashingStream, UploadSource, UploadSourceBytes, sha1_of
+from b2kit._upload_source import HashingStream, SourceChangedError, UploadSource, UploadSourceBytes
 
 logger = logging.getLogger(__name__)
 
@@ -177,8 +180,11 @@ class UploadManager:
     ) -> dict[str, Any]:
         file_info = dict(opts.file_info)
         large_sha1 = opts.large_file_sha1 or opts.content_sha1 or source.content_sha1
+        part_sha1s: dict[int, str] = {}
         if large_sha1 is None and opts.record_large_file_sha1:
-            large_sha1 = sha1_of(source)
+            digest = digest_source(source, plan)
+            large_sha1 = digest.whole
+            part_sha1s = {part.number: sha1 for part, sha1 in zip(plan, digest.parts, strict=True)}
         if large_sha1 is not None:
             file_info[LARGE_FILE_SHA1] = large_sha1
         target = None
@@ -194,7 +200,13 @@ class UploadManager:
             self._executor,
             [
                 functools.partial(
-                    self._upload_part, file_id, source, part, reporter.stream_progress(), opts.encryption
+                    self._upload_part,
+                    file_id,
+                    source,
+                    part,
+                    reporter.stream_progress(),
+                    opts.encryption,
+                    part_sha1s.get(part.number),
                 )
                 for part in missing
             ],
@@ -210,17 +222,26 @@ class UploadManager:
         part: PartRange,
         progress: StreamProgress,
         encryption: EncryptionSetting | None,
+        known_sha1: str | None = None,
     ) -> str:
+        """Send one part; its SHA-1 goes in the header when known, else after the body (hashed on the way)."""
         opener = functools.partial(source.open_range, part.offset, part.length)
-        with HashingStream(opener, part.length, True, progress) as body:
-            response = self._session.upload_part(
-                file_id,
-                part.number,
-                len(body),
-                HEX_DIGITS_AT_END,
-                _as_body(body),
-                server_side_encryption=encryption,
-            )
+        with HashingStream(opener, part.length, known_sha1 is None, progress, known_sha1) as body:
+            try:
+                response = self._session.upload_part(
+                    file_id,
+                    part.number,
+                    len(body),
+                    known_sha1 or HEX_DIGITS_AT_END,
+                    _as_body(body),
+                    server_side_encryption=encryption,
+                )
+            except BadRequest as error:
+                if known_sha1 is not None and "sha1" in str(error).lower():
+                    raise SourceChangedError(
+                        f"part {part.number} changed after its SHA-1 was computed: {error}"
+                    ) from error
+                raise
             sha1 = body.hexdigest()
         _check_sha1(response, sha1, f"part {part.number}")
         return sha1

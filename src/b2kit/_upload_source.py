@@ -69,23 +69,6 @@ class UploadSource(ABC):
             raise ValueError(f"range {offset}+{length} is outside 0..{self.content_length}")
 
 
-def sha1_of(source: UploadSource, block_size: int = 1 << 20) -> str:
-    """The SHA-1 of a whole source, read once in blocks of ``block_size`` (memory stays at one block)."""
-    digest = hashlib.sha1()
-    remaining = source.content_length
-    reader = source.open()
-    try:
-        while remaining > 0:
-            block = reader.read(min(block_size, remaining))
-            if not block:
-                raise SourceChangedError(f"source ended {remaining} bytes early while computing its SHA-1")
-            digest.update(block)
-            remaining -= len(block)
-    finally:
-        reader.close()
-    return digest.hexdigest()
-
-
 class UploadSourceBytes(UploadSource):
     """Bytes already in memory (no copy is made; ranges are served as slices of a memoryview)."""
 
@@ -209,6 +192,9 @@ class UploadSourceStream(UploadSource):
 class HashingStream(io.RawIOBase):
     """Reads ``length`` bytes from a source range computing their SHA-1 on the way, optionally appending it.
 
+    When the SHA-1 was computed beforehand (``known_sha1``), nothing is hashed again and :meth:`hexdigest`
+    returns it: the server checks the bytes against it.
+
     With ``append_hex_digits`` the body is the data followed by its 40 lower-case hex digits (B2's
     ``hex_digits_at_end``); ``len()`` is the full body length either way, as the HTTP layer needs it for
     ``Content-Length``. Progress is reported for data bytes only. ``seek(0)`` starts over from a freshly
@@ -221,11 +207,15 @@ class HashingStream(io.RawIOBase):
         length: int,
         append_hex_digits: bool,
         progress: StreamProgress | None = None,
+        known_sha1: str | None = None,
     ) -> None:
         super().__init__()
+        if known_sha1 is not None and append_hex_digits:
+            raise ValueError("a known SHA-1 is sent in the header, not appended to the body")
         self._opener = opener
         self._length = length
         self._append = append_hex_digits
+        self._known_sha1 = known_sha1
         self._progress = progress
         self._raw = opener()
         self._start_over()
@@ -256,8 +246,8 @@ class HashingStream(io.RawIOBase):
         return 0
 
     def hexdigest(self) -> str:
-        """SHA-1 of the data read so far (all of it once the stream is exhausted)."""
-        return self._sha1.hexdigest()
+        """SHA-1 of the data read so far (all of it once the stream is exhausted), or the known SHA-1."""
+        return self._known_sha1 or self._sha1.hexdigest()
 
     def read(self, size: int | None = -1) -> bytes:
         """Up to ``size`` bytes of data, then the hex trailer if requested, then ``b""``."""
@@ -268,7 +258,8 @@ class HashingStream(io.RawIOBase):
                 raise SourceChangedError(f"source ended {self._remaining} bytes before its announced length")
             self._remaining -= len(data)
             self._position += len(data)
-            self._sha1.update(data)
+            if self._known_sha1 is None:
+                self._sha1.update(data)
             if self._progress is not None:
                 self._progress.advance(len(data))
             return data

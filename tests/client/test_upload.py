@@ -15,6 +15,7 @@ from b2kit._part_planning import InvalidPartSizeError
 from b2kit._progress import ProgressListenerForTest
 from b2kit._upload import UploadOptions
 from b2kit._upload_source import (
+    SourceChangedError,
     UploadSourceBytes,
     UploadSourceLocalFile,
     UploadSourceLocalFileRange,
@@ -392,3 +393,34 @@ def test_large_upload_can_skip_the_whole_file_sha1_pass(api, bucket):
     result = api.upload_manager.upload(bucket.id_, "big.bin", source, PARTS_ONLY)
     assert "large_file_sha1" not in result["fileInfo"]
     assert (0, source.content_length) not in source.opened
+
+
+def test_large_upload_reads_the_source_once_for_all_its_sha1s(api, bucket):
+    data = os.urandom(3 * PART + 11)
+    source = RecordingSource(data)
+    result = api.upload_manager.upload(bucket.id_, "big.bin", source)
+    parts = [(offset, min(PART, len(data) - offset)) for offset in range(0, len(data), PART)]
+    assert sorted(source.opened) == sorted([(0, len(data)), *parts])
+    assert result["fileInfo"]["large_file_sha1"] == sha1_of(data)
+
+
+class ChangingSource(UploadSourceBytes):
+    """Bytes whose second part reads differently after the whole source was read once (a file edited
+    while it is being uploaded)."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self._edited = bytearray(data)
+        self._edited[PART + 5] ^= 0xFF
+
+    def open_range(self, offset, length):
+        if length == self.content_length:
+            return super().open_range(offset, length)
+        return UploadSourceBytes(bytes(self._edited)).open_range(offset, length)
+
+
+def test_source_edited_after_its_sha1_read_is_refused_and_not_stored(api, bucket):
+    with pytest.raises(SourceChangedError, match="part 2 changed after its SHA-1 was computed"):
+        api.upload_manager.upload(bucket.id_, "edited.bin", ChangingSource(os.urandom(3 * PART)))
+    names = api.session.list_file_names(bucket.id_, None, 100, None)["files"]
+    assert [file["fileName"] for file in names] == []
