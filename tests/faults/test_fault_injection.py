@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
+import os
 import time
+import urllib.parse
+from pathlib import Path
 
 import pytest
 import urllib3
@@ -111,6 +115,24 @@ def test_truncate_rule_cuts_a_download_body_short(server, wire, token, bucket_id
     assert data.startswith(received)
     whole = wire.request("GET", "/file/faulty-bucket/cut.bin", headers={"Authorization": token})
     assert whole.data == data
+
+
+def test_truncate_rule_cuts_a_multi_part_download_after_exactly_after_bytes(server, token, bucket):
+    data = os.urandom(2_500_000)
+    bucket.upload_bytes(data, "parts.bin")
+    assert len(list((Path(server.data_dir) / "blobs").glob("*/*"))) > 1  # a large file: several part blobs
+    cut = 1_234_567  # inside the second part
+    server.faults.add(FaultRule("b2_download_file_by_name", fault="truncate", after_bytes=cut))
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(server.realm).netloc, timeout=30)
+    try:
+        connection.request("GET", f"/file/{bucket.name}/parts.bin", headers={"Authorization": token})
+        answer = connection.getresponse()
+        with pytest.raises(http.client.IncompleteRead) as short:  # IncompleteRead keeps every byte received
+            answer.read()
+    finally:
+        connection.close()
+    assert answer.getheader("Content-Length") == str(len(data))
+    assert short.value.partial == data[:cut]
 
 
 def test_reset_rule_drops_the_connection_mid_upload_and_stores_nothing(server, wire, token, bucket_id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +40,17 @@ def test_copy_keeps_metadata_and_answers_action_copy(wire, bucket):
     assert _download(wire, "test-bucket", "dst.txt") == b"0123456789"
     listed = wire.ok("b2_list_file_versions", {"bucketId": bucket["bucketId"]})
     assert {f["fileName"]: f["action"] for f in listed["files"]} == {"dst.txt": "upload", "src.txt": "upload"}
+
+
+def test_copy_of_a_source_whose_blob_is_truncated_on_disk_is_not_found(wire, bucket, server):
+    source = wire.uploaded(bucket["bucketId"], "src.bin", b"x" * 50_000)
+    (blob,) = (Path(server.data_dir) / "blobs").glob("*/*")
+    with blob.open("r+b") as handle:
+        handle.truncate(1_000)
+    reply = _copy(wire, source["fileId"], "dst.bin")
+    assert (reply.status, reply.code) == (404, "not_found")
+    names = [f["fileName"] for f in wire.ok("b2_list_file_names", {"bucketId": bucket["bucketId"]})["files"]]
+    assert names == ["src.bin"]
 
 
 def test_copy_a_range_with_replaced_metadata(wire, bucket):

@@ -1,6 +1,10 @@
 """Downloads by id and by name: bodies, ranges, headers, HEAD, public/private access, download tokens."""
 
 import hashlib
+import http.client
+import os
+import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -279,3 +283,108 @@ def test_lock_headers_follow_the_read_capabilities(wire):
     assert limited.header("X-Bz-Client-Unauthorized-To-Read") == (
         "X-Bz-File-Retention-Mode,X-Bz-File-Retention-Retain-Until-Timestamp,X-Bz-File-Legal-Hold"
     )
+
+
+# distinct random bytes per part, so that a byte read from the wrong offset or part cannot go unnoticed
+PARTS = [os.urandom(100_000), os.urandom(100_037), os.urandom(4_242)]
+WHOLE = b"".join(PARTS)
+
+
+@pytest.fixture
+def parted(wire, bucket):
+    """A finished large file made of ``PARTS`` (three part blobs on disk)."""
+    started = wire.ok(
+        "b2_start_large_file", {"bucketId": bucket["bucketId"], "fileName": "parted", "contentType": "a/b"}
+    )
+    part_url = wire.ok("b2_get_upload_part_url", {"fileId": started["fileId"]})
+    for number, data in enumerate(PARTS, 1):
+        headers = {
+            "Authorization": part_url["authorizationToken"],
+            "X-Bz-Part-Number": str(number),
+            "X-Bz-Content-Sha1": hashlib.sha1(data).hexdigest(),
+        }
+        assert wire.request("POST", part_url["uploadUrl"], body=data, headers=headers).status == 200
+    sha1s = [hashlib.sha1(data).hexdigest() for data in PARTS]
+    return wire.ok("b2_finish_large_file", {"fileId": started["fileId"], "partSha1Array": sha1s})
+
+
+def test_multi_part_large_file_downloads_whole_byte_exact(wire, parted):
+    by_name = wire.download_by_name("test-bucket", "parted", token=wire.token)
+    by_id = wire.download_by_id(parted["fileId"], token=wire.token)
+    for reply in (by_name, by_id):
+        assert reply.status == 200
+        assert reply.header("Content-Length") == str(len(WHOLE))
+        assert reply.body == WHOLE
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (99_990, 100_009),  # crosses the first part boundary
+        (99_999, 200_037),  # last byte of part 1, all of part 2, first byte of part 3
+        (0, 200_036),  # exactly parts 1 and 2
+        (100_000, 100_000),  # the first byte of part 2 alone
+        (150_000, 150_099),  # inside part 2
+        (200_040, 204_278),  # inside the last part, to the end
+    ],
+)
+def test_multi_part_large_file_ranges_are_byte_exact(wire, parted, first, last):
+    reply = wire.download_by_id(
+        parted["fileId"], token=wire.token, headers={"Range": f"bytes={first}-{last}"}
+    )
+    assert reply.status == 206
+    assert reply.header("Content-Range") == f"bytes {first}-{last}/{len(WHOLE)}"
+    assert reply.header("Content-Length") == str(last - first + 1)
+    assert reply.body == WHOLE[first : last + 1]
+
+
+def test_head_of_a_range_sends_headers_only(wire, parted):
+    reply = wire.download_by_id(
+        parted["fileId"], token=wire.token, method="HEAD", headers={"Range": "bytes=99990-100009"}
+    )
+    assert (reply.status, reply.body) == (206, b"")
+    assert reply.header("Content-Length") == "20"
+
+
+def _blob_of_size(server, size: int) -> Path:
+    (blob,) = [path for path in (Path(server.data_dir) / "blobs").glob("*/*") if path.stat().st_size == size]
+    return blob
+
+
+def _truncate(blob: Path, size: int) -> None:
+    with blob.open("r+b") as handle:
+        handle.truncate(size)
+
+
+def _received_before_the_connection_ends(wire, path: str) -> tuple[int, bytes]:
+    """(announced Content-Length, body bytes received) of a GET whose body the server cuts off by closing.
+
+    ``http.client`` keeps every byte that arrived (``IncompleteRead.partial``); urllib3 drops its last read.
+    """
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(wire.realm).netloc, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Authorization": wire.token})
+        response = connection.getresponse()
+        with pytest.raises(http.client.IncompleteRead) as cut:
+            response.read()
+    finally:
+        connection.close()
+    return int(response.getheader("Content-Length")), cut.value.partial
+
+
+def test_truncated_blob_aborts_the_connection_before_sending_its_bytes(wire, server, stored):
+    _truncate(_blob_of_size(server, len(DATA)), 5_000)
+    path = f"/b2api/v4/b2_download_file_by_id?fileId={stored['fileId']}"
+    announced, received = _received_before_the_connection_ends(wire, path)
+    assert (announced, received) == (len(DATA), b"")
+    assert (
+        wire.download_by_name("test-bucket", "dir/f ile.bin", token=wire.token, method="HEAD").status == 200
+    )
+
+
+def test_truncated_middle_part_ends_a_large_download_after_the_parts_before_it(wire, server, parted):
+    _truncate(_blob_of_size(server, len(PARTS[1])), 10)
+    announced, received = _received_before_the_connection_ends(wire, "/file/test-bucket/parted")
+    assert (announced, received) == (len(WHOLE), PARTS[0])
+    ranged = wire.download_by_id(parted["fileId"], token=wire.token, headers={"Range": "bytes=200037-200099"})
+    assert ranged.body == WHOLE[200_037:200_100]  # parts that are whole still serve

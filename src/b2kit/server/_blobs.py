@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from b2kit.server import _ids
 from b2kit.server._errors import bad_request
@@ -96,21 +96,19 @@ class BlobStore:
     def discard(self, received: ReceivedBlob) -> None:
         received.temp_path.unlink(missing_ok=True)
 
-    def open(self, relative: str) -> BinaryIO:
-        return open(self._path(relative), "rb")
-
     def exists(self, relatives: Iterable[str]) -> bool:
-        return all(self._path(relative).is_file() for relative in relatives)
+        return all(self.path(relative).is_file() for relative in relatives)
 
     def delete(self, relatives: Iterable[str]) -> None:
         for relative in relatives:
-            self._path(relative).unlink(missing_ok=True)
+            self.path(relative).unlink(missing_ok=True)
 
     def remove_all(self) -> None:
         for path in self._blobs.glob("*/*"):
             path.unlink(missing_ok=True)
 
-    def _path(self, relative: str) -> Path:
+    def path(self, relative: str) -> Path:
+        """Where the blob named by a metadata row lives (downloads send from it with ``sendfile``)."""
         folder, _, name = relative.partition("/")
         if len(folder) != 2 or not name.isalnum() or not name.startswith(folder):
             raise ValueError(f"not a blob path: {relative!r}")

@@ -101,7 +101,7 @@ def _check_source_key(raw: dict[str, Any] | None, source: sqlite3.Row) -> None:
 
 def _copy_bytes(request: Request, source: sqlite3.Row, piece: Slice) -> ReceivedBlob:
     segments = _downloads.version_segments(request, source)
-    chunks = _downloads.stream_segments(request, segments, piece.first, piece.length)
+    chunks = _downloads.read_segments(request, segments, piece.first, piece.length)
     try:
         return request.app.blobs.receive(ChunkReader(chunks), piece.length)
     except (OSError, ConnectionAbortedError) as exc:

@@ -13,7 +13,7 @@ from b2kit import _protocol as p
 from b2kit.server import _auth, _buckets, _files, _uploads
 from b2kit.server._auth import Principal
 from b2kit.server._errors import access_denied, bad_request, not_found, unauthorized
-from b2kit.server._exchange import Request, Response
+from b2kit.server._exchange import FileSlice, Request, Response
 from b2kit.server._file_info import b2_value_ok
 from b2kit.server._ranges import parse_range
 from b2kit.server._routes import FILE, endpoint
@@ -120,26 +120,32 @@ def version_segments(request: Request, row: sqlite3.Row) -> list[tuple[str, int]
 
 def stream_segments(
     request: Request, segments: list[tuple[str, int]], first: int, length: int
-) -> Iterator[bytes]:
-    blobs, block = request.app.blobs, request.app.config.block_size
+) -> Iterator[FileSlice]:
+    """``length`` bytes from ``first`` of a version made of ``segments``: one file slice per blob touched.
+
+    The HTTP layer sends each slice with ``sendfile``; opening a slice checks that its blob still holds the
+    recorded bytes (a shorter one aborts the connection, see :meth:`FileSlice.opened`).
+    """
     offset, remaining = first, length
     for blob, size in segments:
+        if remaining <= 0:
+            return
         if offset >= size:
             offset -= size
             continue
-        with blobs.open(blob) as source:
-            source.seek(offset)
-            take = min(size - offset, remaining)
-            while take > 0:
-                chunk = source.read(min(block, take))
-                if not chunk:
-                    raise ConnectionAbortedError(f"blob {blob} is shorter than recorded")
-                take -= len(chunk)
-                remaining -= len(chunk)
-                yield chunk
+        take = min(size - offset, remaining)
+        yield FileSlice(request.app.blobs.path(blob), offset, take)
+        remaining -= take
         offset = 0
-        if remaining <= 0:
-            return
+
+
+def read_segments(
+    request: Request, segments: list[tuple[str, int]], first: int, length: int
+) -> Iterator[bytes]:
+    """The bytes of :func:`stream_segments`, block by block, for copies that write them to a new blob."""
+    block = request.app.config.block_size
+    for piece in stream_segments(request, segments, first, length):
+        yield from piece.chunks(block)
 
 
 def _serve(request: Request, principal: Principal | None, bucket: sqlite3.Row, row: sqlite3.Row) -> Response:

@@ -28,7 +28,7 @@ from b2kit import _protocol as p
 from b2kit.server import _routes
 from b2kit.server._admin import _require_master
 from b2kit.server._errors import B2Error, bad_request
-from b2kit.server._exchange import Request, Response, json_response
+from b2kit.server._exchange import BodyPiece, FileSlice, Request, Response, json_response
 
 ERROR = "error"
 LATENCY = "latency"
@@ -268,18 +268,18 @@ def _truncated(result: Response | dict[str, Any], after_bytes: int) -> Response:
     original = response.stream
     body = response.body
 
-    def chunks() -> Iterable[bytes]:
+    def pieces() -> Iterable[BodyPiece]:
         return original() if original is not None else (body,)
 
-    def cut_stream() -> Iterator[bytes]:
+    def cut_stream() -> Iterator[BodyPiece]:
         left = cut
-        for chunk in chunks():
-            if len(chunk) >= left:
+        for piece in pieces():
+            if len(piece) >= left:
                 if left:
-                    yield chunk[:left]
+                    yield _head(piece, left)
                 raise ConnectionResetError(f"{_INJECTED}: download cut short")
-            left -= len(chunk)
-            yield chunk
+            left -= len(piece)
+            yield piece
 
     return Response(
         status=response.status,
@@ -287,6 +287,11 @@ def _truncated(result: Response | dict[str, Any], after_bytes: int) -> Response:
         stream=cut_stream,
         length=response.content_length,
     )
+
+
+def _head(piece: BodyPiece, count: int) -> BodyPiece:
+    """The first ``count`` bytes of a body piece; a file slice stays a slice, still sent with sendfile."""
+    return piece.head(count) if isinstance(piece, FileSlice) else piece[:count]
 
 
 def _camel(name: str) -> str:
