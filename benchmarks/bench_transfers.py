@@ -256,6 +256,8 @@ def worker_main(args: argparse.Namespace) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result = {"seconds": seconds, "bytes": moved, "files": files, "peak_kib": _peak_rss_kib(usage)}
     result["client_cpu"] = usage.ru_utime + usage.ru_stime - cpu_before
+    result["client_sys"] = usage.ru_stime - before.ru_stime
+    result["client_faults"] = usage.ru_minflt - before.ru_minflt
     print(json.dumps(result))
 
 
@@ -448,9 +450,11 @@ def parent_main(args: argparse.Namespace) -> None:
                             best["peak_kib"] = result["peak_kib"]
                         unit = "MB/s" if operation.endswith("large") else "files/s"
                         rate, peak = _rate(operation, result), result["peak_kib"] / 1024
+                        faults = result["client_faults"] / 1000
                         print(
                             f"  {side:<6} {operation:<15} {result['seconds']:8.2f} s  {rate:9.1f} {unit}  "
                             f"peak RSS {peak:.0f} MiB  CPU client {result['client_cpu']:.1f} s "
+                            f"(sys {result['client_sys']:.1f} s, {faults:.0f}k faults) "
                             f"server {result['server_cpu']:.1f} s",
                             flush=True,
                         )

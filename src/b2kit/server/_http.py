@@ -225,6 +225,9 @@ class B2RequestHandler(BaseHTTPRequestHandler):
                 self.wfile.write(response.body)
         except (TimeoutError, ConnectionError):
             self.close_connection = True
+        except OSError as exc:  # e.g. a blob deleted by a concurrent delete after the headers went out
+            log.warning("%s %s: body cut short: %s", self.command, self.path.split("?")[0], exc)
+            self.close_connection = True
 
     def _write(self, piece: BodyPiece) -> None:
         """Send one body piece; a file slice goes with ``sendfile`` (no copy through Python).
