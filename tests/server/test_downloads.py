@@ -233,12 +233,12 @@ def test_download_authorization_needs_share_files_and_the_prefix(wire, bucket):
     assert wire.call("b2_get_download_authorization", elsewhere, token=narrow).code == "unauthorized"
 
 
-def test_large_file_downloads_across_parts(wire, bucket):
+def finished_large_file(wire, bucket, name, parts):
+    """Start, upload ``parts`` of and finish a large file over the wire; returns the finish answer."""
     started = wire.ok(
-        "b2_start_large_file", {"bucketId": bucket["bucketId"], "fileName": "big", "contentType": "a/b"}
+        "b2_start_large_file", {"bucketId": bucket["bucketId"], "fileName": name, "contentType": "a/b"}
     )
     part_url = wire.ok("b2_get_upload_part_url", {"fileId": started["fileId"]})
-    parts = [b"a" * 100_000, b"b" * 50]
     for number, data in enumerate(parts, 1):
         headers = {
             "Authorization": part_url["authorizationToken"],
@@ -247,7 +247,12 @@ def test_large_file_downloads_across_parts(wire, bucket):
         }
         assert wire.request("POST", part_url["uploadUrl"], body=data, headers=headers).status == 200
     sha1s = [hashlib.sha1(data).hexdigest() for data in parts]
-    wire.ok("b2_finish_large_file", {"fileId": started["fileId"], "partSha1Array": sha1s})
+    return wire.ok("b2_finish_large_file", {"fileId": started["fileId"], "partSha1Array": sha1s})
+
+
+def test_large_file_downloads_across_parts(wire, bucket):
+    parts = [b"a" * 100_000, b"b" * 50]
+    finished_large_file(wire, bucket, "big", parts)
     whole = wire.download_by_name("test-bucket", "big", token=wire.token)
     assert whole.body == b"".join(parts)
     assert whole.header("X-Bz-Content-Sha1") == "none"
@@ -293,19 +298,7 @@ WHOLE = b"".join(PARTS)
 @pytest.fixture
 def parted(wire, bucket):
     """A finished large file made of ``PARTS`` (three part blobs on disk)."""
-    started = wire.ok(
-        "b2_start_large_file", {"bucketId": bucket["bucketId"], "fileName": "parted", "contentType": "a/b"}
-    )
-    part_url = wire.ok("b2_get_upload_part_url", {"fileId": started["fileId"]})
-    for number, data in enumerate(PARTS, 1):
-        headers = {
-            "Authorization": part_url["authorizationToken"],
-            "X-Bz-Part-Number": str(number),
-            "X-Bz-Content-Sha1": hashlib.sha1(data).hexdigest(),
-        }
-        assert wire.request("POST", part_url["uploadUrl"], body=data, headers=headers).status == 200
-    sha1s = [hashlib.sha1(data).hexdigest() for data in PARTS]
-    return wire.ok("b2_finish_large_file", {"fileId": started["fileId"], "partSha1Array": sha1s})
+    return finished_large_file(wire, bucket, "parted", PARTS)
 
 
 def test_multi_part_large_file_downloads_whole_byte_exact(wire, parted):
