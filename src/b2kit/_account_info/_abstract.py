@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
 
 from b2kit import _protocol as p
@@ -52,6 +53,23 @@ def validate_allowed(allowed: Any) -> Allowed:
 DEFAULT_ALLOWED = Allowed(buckets=None, capabilities=list(p.ALL_CAPABILITIES), namePrefix=None)
 
 
+@dataclass(frozen=True)
+class AuthData:
+    """Everything ``set_auth_data`` stores, as one value handed to the storage of a subclass."""
+
+    account_id: str
+    auth_token: str
+    api_url: str
+    download_url: str
+    recommended_part_size: int
+    absolute_minimum_part_size: int
+    application_key: str
+    realm: str
+    s3_api_url: str
+    allowed: Allowed
+    application_key_id: str
+
+
 class AbstractAccountInfo(ABC):
     """Holds authorization data, the bucket name cache and upload URL pools."""
 
@@ -84,34 +102,24 @@ class AbstractAccountInfo(ABC):
         """Store what ``b2_authorize_account`` returned (``allowed`` None means no restrictions)."""
         checked = validate_allowed(allowed if allowed is not None else DEFAULT_ALLOWED)
         self._set_auth_data(
-            account_id,
-            auth_token,
-            api_url,
-            download_url,
-            recommended_part_size,
-            absolute_minimum_part_size,
-            application_key,
-            realm,
-            s3_api_url,
-            checked,
-            application_key_id,
+            AuthData(
+                account_id,
+                auth_token,
+                api_url,
+                download_url,
+                recommended_part_size,
+                absolute_minimum_part_size,
+                application_key,
+                realm,
+                s3_api_url,
+                checked,
+                application_key_id,
+            )
         )
 
     @abstractmethod
-    def _set_auth_data(
-        self,
-        account_id: str,
-        auth_token: str,
-        api_url: str,
-        download_url: str,
-        recommended_part_size: int,
-        absolute_minimum_part_size: int,
-        application_key: str,
-        realm: str,
-        s3_api_url: str,
-        allowed: Allowed,
-        application_key_id: str,
-    ) -> None: ...
+    def _set_auth_data(self, auth: AuthData) -> None:
+        """Store ``auth`` (already validated), replacing what was there."""
 
     @abstractmethod
     def clear(self) -> None:

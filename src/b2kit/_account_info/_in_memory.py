@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from b2kit._account_info._abstract import AbstractAccountInfo, Allowed, NamedBucket
+from b2kit._account_info._abstract import AbstractAccountInfo, Allowed, AuthData, NamedBucket
 from b2kit._exceptions import MissingAccountData
-
-
-@dataclass(frozen=True)
-class _AuthData:
-    account_id: str
-    auth_token: str
-    api_url: str
-    download_url: str
-    recommended_part_size: int
-    absolute_minimum_part_size: int
-    application_key: str
-    realm: str
-    s3_api_url: str
-    allowed: Allowed
-    application_key_id: str
 
 
 class InMemoryAccountInfo(AbstractAccountInfo):
@@ -31,7 +15,7 @@ class InMemoryAccountInfo(AbstractAccountInfo):
     def __init__(self) -> None:
         super().__init__()
         self._lock = threading.Lock()
-        self._auth: _AuthData | None = None
+        self._auth: AuthData | None = None
         self._buckets: dict[str, str] = {}
 
     def clear(self) -> None:
@@ -40,36 +24,11 @@ class InMemoryAccountInfo(AbstractAccountInfo):
             self._buckets.clear()
         self._reset_upload_pools()
 
-    def _set_auth_data(
-        self,
-        account_id: str,
-        auth_token: str,
-        api_url: str,
-        download_url: str,
-        recommended_part_size: int,
-        absolute_minimum_part_size: int,
-        application_key: str,
-        realm: str,
-        s3_api_url: str,
-        allowed: Allowed,
-        application_key_id: str,
-    ) -> None:
+    def _set_auth_data(self, auth: AuthData) -> None:
         with self._lock:
-            self._auth = _AuthData(
-                account_id,
-                auth_token,
-                api_url,
-                download_url,
-                recommended_part_size,
-                absolute_minimum_part_size,
-                application_key,
-                realm,
-                s3_api_url,
-                allowed,
-                application_key_id,
-            )
+            self._auth = auth
 
-    def _data(self, what: str) -> _AuthData:
+    def _data(self, what: str) -> AuthData:
         auth = self._auth
         if auth is None:
             raise MissingAccountData(what)

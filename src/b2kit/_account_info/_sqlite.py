@@ -20,7 +20,13 @@ from typing import Any, Final
 
 import platformdirs
 
-from b2kit._account_info._abstract import AbstractAccountInfo, Allowed, NamedBucket, validate_allowed
+from b2kit._account_info._abstract import (
+    AbstractAccountInfo,
+    Allowed,
+    AuthData,
+    NamedBucket,
+    validate_allowed,
+)
 from b2kit._exceptions import InvalidUserInput, MissingAccountData
 
 B2_ACCOUNT_INFO_ENV_VAR: Final = "B2_ACCOUNT_INFO"
@@ -128,37 +134,24 @@ class SqliteAccountInfo(AbstractAccountInfo):
             conn.execute("DELETE FROM bucket")
         self._reset_upload_pools()
 
-    def _set_auth_data(
-        self,
-        account_id: str,
-        auth_token: str,
-        api_url: str,
-        download_url: str,
-        recommended_part_size: int,
-        absolute_minimum_part_size: int,
-        application_key: str,
-        realm: str,
-        s3_api_url: str,
-        allowed: Allowed,
-        application_key_id: str,
-    ) -> None:
+    def _set_auth_data(self, auth: AuthData) -> None:
         with self._write() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO account (id, account_id, application_key_id, application_key,"
                 " account_auth_token, api_url, download_url, s3_api_url, recommended_part_size,"
                 " absolute_minimum_part_size, realm, allowed) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    account_id,
-                    application_key_id,
-                    application_key,
-                    auth_token,
-                    api_url,
-                    download_url,
-                    s3_api_url,
-                    recommended_part_size,
-                    absolute_minimum_part_size,
-                    realm,
-                    json.dumps(allowed),
+                    auth.account_id,
+                    auth.application_key_id,
+                    auth.application_key,
+                    auth.auth_token,
+                    auth.api_url,
+                    auth.download_url,
+                    auth.s3_api_url,
+                    auth.recommended_part_size,
+                    auth.absolute_minimum_part_size,
+                    auth.realm,
+                    json.dumps(auth.allowed),
                 ),
             )
 
