@@ -156,6 +156,17 @@ def test_reuploading_a_part_replaces_it(wire, bucket):
     assert [(p["partNumber"], p["contentLength"]) for p in listed["parts"]] == [(1, 7)]
 
 
+def test_part_token_of_another_large_file_url_is_401(wire, bucket):
+    first = _start(wire, bucket["bucketId"])
+    second = _start(wire, bucket["bucketId"])
+    url, _ = _part_url(wire, first["fileId"])
+    _, other_token = _part_url(wire, second["fileId"])
+    reply = _put_part(wire, (url, other_token), 1, b"part")
+    assert (reply.status, reply.code) == (401, "unauthorized")
+    assert wire.ok("b2_list_parts", {"fileId": first["fileId"]})["parts"] == []
+    assert wire.ok("b2_list_parts", {"fileId": second["fileId"]})["parts"] == []
+
+
 def test_part_token_is_one_upload_at_a_time(wire, bucket):
     started = _start(wire, bucket["bucketId"])
     url, token = _part_url(wire, started["fileId"])

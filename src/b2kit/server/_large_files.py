@@ -22,7 +22,7 @@ from b2kit import _protocol as p
 from b2kit.server import _auth, _buckets, _file_lock, _files, _ids, _uploads
 from b2kit.server._auth import Principal
 from b2kit.server._blobs import ReceivedBlob
-from b2kit.server._errors import B2Error, bad_request, unauthorized
+from b2kit.server._errors import B2Error, bad_request
 from b2kit.server._exchange import Request
 from b2kit.server._file_info import checked_file_info
 from b2kit.server._routes import endpoint
@@ -238,14 +238,9 @@ def get_upload_part_url(request: Request) -> dict[str, Any]:
 
 @endpoint("b2_upload_part", methods=("POST",), params="raw")
 def upload_part(request: Request) -> dict[str, Any]:
-    token = request.authorization or ""
-    token_row = _auth.token_row(request, token, ("upload_part",))
-    file_id = str(token_row["file_id"])
-    if request.path_args and request.path_args[0] != file_id:
-        raise unauthorized("unauthorized: the part upload token belongs to another large file's upload URL")
-    principal = _auth.key_principal(request, str(token_row["key_id"]))
-    with request.app.exclusive_upload(token):
-        return _receive_part(request, principal, file_id)
+    caller = _uploads.upload_caller(request, "upload_part", "file_id", "large file")
+    with request.app.exclusive_upload(caller.token):
+        return _receive_part(request, caller.principal, caller.bound_to)
 
 
 def _receive_part(request: Request, principal: Principal, file_id: str) -> dict[str, Any]:

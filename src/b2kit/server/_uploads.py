@@ -167,16 +167,30 @@ def get_upload_url(request: Request) -> dict[str, Any]:
     return {"bucketId": bucket_id, "uploadUrl": upload_url, "authorizationToken": token}
 
 
+@dataclass(frozen=True)
+class UploadCaller:
+    """Who sends an upload: its token, the key it acts for, and the bucket or large file it is bound to."""
+
+    token: str
+    principal: Principal
+    bound_to: str
+
+
+def upload_caller(request: Request, kind: str, scope: str, what: str) -> UploadCaller:
+    """Check an upload token of ``kind`` and that the URL's first segment names its ``scope`` column."""
+    token = request.authorization or ""
+    row = _auth.token_row(request, token, (kind,))
+    bound_to = str(row[scope])
+    if request.path_args and request.path_args[0] != bound_to:
+        raise unauthorized(f"unauthorized: this {kind.replace('_', ' ')} token belongs to another {what}")
+    return UploadCaller(token, _auth.key_principal(request, str(row["key_id"])), bound_to)
+
+
 @endpoint("b2_upload_file", methods=("POST",), params="raw")
 def upload_file(request: Request) -> dict[str, Any]:
-    token = request.authorization or ""
-    row = _auth.token_row(request, token, ("upload",))
-    bucket_id = str(row["bucket_id"])
-    if request.path_args and request.path_args[0] != bucket_id:
-        raise unauthorized("unauthorized: the upload token belongs to another bucket's upload URL")
-    principal = _auth.key_principal(request, str(row["key_id"]))
-    with request.app.exclusive_upload(token):
-        return _receive(request, principal, bucket_id)
+    caller = upload_caller(request, "upload", "bucket_id", "bucket")
+    with request.app.exclusive_upload(caller.token):
+        return _receive(request, caller.principal, caller.bound_to)
 
 
 def _receive(request: Request, principal: Principal, bucket_id: str) -> dict[str, Any]:
