@@ -408,7 +408,6 @@ MATRIX_SIZE = sum(len(scenarios) for _, _, scenarios in ENDPOINTS.values())
 def test_the_matrix_covers_every_endpoint_of_the_server():
     from b2kit.server import _routes
 
-    _routes.load_endpoints()
     assert set(ENDPOINTS) == set(_routes.names(_routes.API)) | set(_routes.names(_routes.FILE))
 
 

@@ -385,9 +385,6 @@ def test_every_endpoint_answers_hostile_requests_with_a_4xx_b2_error(target, sca
     assert target.http.request("GET", f"{target.server.realm}/_b2kit/health").status == 200
 
 
-_routes.load_endpoints()
-
-
 @pytest.mark.parametrize("name", _routes.names(_routes.API))
 def test_every_api_endpoint_refuses_wrong_types_for_every_known_field(target, name):
     wrong_values: list[Any] = [None, True, -1, 2**70, 1.5, "", "x" * 1025, "\x07", [], {}, [{}], {"a": []}]

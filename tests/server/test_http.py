@@ -13,7 +13,6 @@ from b2kit.server import _routes
 
 
 def _api_endpoints():
-    _routes.load_endpoints()
     return _routes.names()
 
 

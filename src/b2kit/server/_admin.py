@@ -1,5 +1,5 @@
 """Test helpers under ``/_b2kit/``: health (open), and, behind the master key (Basic auth), reset, state
-dump and expire-tokens."""
+dump, expire-tokens, lifecycle (run a pass, optionally at a simulated time) and faults (arm, list, clear)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from typing import Any
 
 from b2kit.server import _auth
 from b2kit.server._authorize import basic_credentials
-from b2kit.server._errors import unauthorized
+from b2kit.server._errors import bad_request, unauthorized
 from b2kit.server._exchange import Request
-from b2kit.server._routes import ADMIN, endpoint
+from b2kit.server._faults import FaultRule
+from b2kit.server._file_lock import MAX_TIMESTAMP_MS
+from b2kit.server._lifecycle import run_pass
 
 _JSON_COLUMNS = frozenset(
     {
@@ -35,12 +37,10 @@ def _require_master(request: Request) -> None:
         raise unauthorized("the /_b2kit/ helpers need the master key (Basic auth)")
 
 
-@endpoint("health", methods=("GET",), namespace=ADMIN)
 def health(request: Request) -> dict[str, Any]:
     return {"status": "ok", "accountId": request.app.account.account_id}
 
 
-@endpoint("reset", methods=("POST",), namespace=ADMIN)
 def reset(request: Request) -> dict[str, Any]:
     """Wipe buckets, files, parts, keys and tokens; only the master key survives."""
     _require_master(request)
@@ -53,7 +53,6 @@ def reset(request: Request) -> dict[str, Any]:
     return {"status": "reset"}
 
 
-@endpoint("state", methods=("GET",), namespace=ADMIN)
 def state(request: Request) -> dict[str, Any]:
     """A JSON dump of buckets, file versions (with parts) and keys (without secrets)."""
     _require_master(request)
@@ -83,7 +82,33 @@ def state(request: Request) -> dict[str, Any]:
     }
 
 
-@endpoint("expire-tokens", methods=("POST",), namespace=ADMIN)
 def expire_tokens(request: Request) -> dict[str, Any]:
     _require_master(request)
     return {"expired": _auth.expire_account_tokens(request.app)}
+
+
+def lifecycle(request: Request) -> dict[str, Any]:
+    """Run one lifecycle pass now, or as of ``now`` (ms since the epoch) to simulate days passing."""
+    _require_master(request)
+    asked = request.params.opt_int("now")
+    now = request.app.now_ms() if asked is None else asked
+    if not 0 <= now <= MAX_TIMESTAMP_MS:
+        raise bad_request("now must be milliseconds since the epoch")
+    return {"now": now, **run_pass(request.app, now).to_json()}
+
+
+def faults(request: Request) -> dict[str, Any]:
+    """``GET`` lists the armed rules, ``POST`` arms the rule in the JSON body, ``DELETE`` disarms all."""
+    _require_master(request)
+    injector = request.app.faults
+    if request.method == "DELETE":
+        return {"cleared": injector.clear()}
+    if request.method == "POST":
+        params = request.params
+        rule = FaultRule.from_json({name: params.raw(name) for name in params.names()})
+        try:
+            rule_id = injector.add(rule)
+        except ValueError as exc:
+            raise bad_request(str(exc)) from exc
+        return {"ruleId": rule_id, **rule.to_json()}
+    return {"rules": injector.rules(), "injected": injector.injected}

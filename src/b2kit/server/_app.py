@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,7 +15,6 @@ from b2kit.server._blobs import BlobStore
 from b2kit.server._config import ServerConfig
 from b2kit.server._errors import B2Error
 from b2kit.server._faults import FaultInjector
-from b2kit.server._routes import DispatchHook
 from b2kit.server._store import Store
 
 log = logging.getLogger("b2kit.server")
@@ -26,7 +25,8 @@ DATABASE_NAME = "b2kit.sqlite3"
 class App:
     """Opens a data dir: cleans up after a crash, loads or creates the account, then serves requests."""
 
-    def __init__(self, config: ServerConfig, data_dir: Path) -> None:
+    def __init__(self, config: ServerConfig, data_dir: Path, endpoints: Iterable[str]) -> None:
+        """``endpoints``: the names fault rules may target (the route table's, see ``_routes``)."""
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.config = config
         self.data_dir = data_dir
@@ -41,8 +41,7 @@ class App:
         self.realm = ""
         self._uploading: set[str] = set()
         self._uploading_lock = threading.Lock()
-        self.faults = FaultInjector()
-        self.dispatch_hooks: list[DispatchHook] = [self.faults.before_dispatch]
+        self.faults = FaultInjector(endpoints)
 
     @staticmethod
     def now_ms() -> int:

@@ -10,15 +10,12 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from b2kit import _protocol as p
 from b2kit.server import _ids
+from b2kit.server._app import App
 from b2kit.server._errors import B2Error, unauthorized
 from b2kit.server._exchange import Request
-
-if TYPE_CHECKING:
-    from b2kit.server._app import App
 
 
 @dataclass(frozen=True)

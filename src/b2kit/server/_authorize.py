@@ -13,7 +13,6 @@ from b2kit import _protocol as p
 from b2kit.server import _auth
 from b2kit.server._errors import B2Error, unauthorized
 from b2kit.server._exchange import Request
-from b2kit.server._routes import endpoint
 
 
 def basic_credentials(header: str | None) -> tuple[str, str]:
@@ -44,7 +43,6 @@ def check_key(conn: sqlite3.Connection, account_id: str, key_id: str, key: str, 
     return row
 
 
-@endpoint("b2_authorize_account", methods=("GET", "POST"))
 def authorize_account(request: Request) -> dict[str, Any]:
     app = request.app
     key_id, key = basic_credentials(request.authorization)

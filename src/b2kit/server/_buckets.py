@@ -11,7 +11,6 @@ from b2kit.server import _auth, _bucket_rules, _ids
 from b2kit.server._auth import Principal
 from b2kit.server._errors import B2Error, bad_bucket_id, bad_request, unauthorized
 from b2kit.server._exchange import Request
-from b2kit.server._routes import endpoint
 
 _UNENCRYPTED = {"algorithm": None, "mode": None}
 _NO_RETENTION = {"mode": None, "period": None}
@@ -115,7 +114,6 @@ def _check_lock_rules(row: dict[str, Any], was_locked: bool) -> None:
         )
 
 
-@endpoint("b2_create_bucket", methods=("POST",))
 def create_bucket(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     _auth.require(principal, "writeBuckets")
@@ -151,7 +149,6 @@ def create_bucket(request: Request) -> dict[str, Any]:
     return bucket_json(request, principal, stored)
 
 
-@endpoint("b2_update_bucket", methods=("POST",))
 def update_bucket(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
@@ -176,7 +173,6 @@ def update_bucket(request: Request) -> dict[str, Any]:
     return bucket_json(request, principal, stored)
 
 
-@endpoint("b2_delete_bucket", methods=("POST",))
 def delete_bucket(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
@@ -194,7 +190,6 @@ def delete_bucket(request: Request) -> dict[str, Any]:
     return bucket_json(request, principal, row)
 
 
-@endpoint("b2_list_buckets")
 def list_buckets(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     _auth.require(principal, "listBuckets")

@@ -22,7 +22,6 @@ from b2kit.server._blobs import ReceivedBlob
 from b2kit.server._errors import B2Error, access_denied, bad_request, not_found
 from b2kit.server._exchange import Request
 from b2kit.server._file_info import checked_file_info
-from b2kit.server._routes import endpoint
 
 _RANGE = re.compile(r"bytes=(\d{1,19})-(\d{1,19})")
 DIRECTIVES = ("COPY", "REPLACE")
@@ -127,7 +126,6 @@ def _metadata(request: Request, source: sqlite3.Row, file_name: str) -> dict[str
     }
 
 
-@endpoint("b2_copy_file", methods=("POST",))
 def copy_file(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params
@@ -175,7 +173,6 @@ def _commit(request: Request, columns: dict[str, Any], received: ReceivedBlob) -
         raise
 
 
-@endpoint("b2_copy_part", methods=("POST",))
 def copy_part(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params

@@ -11,10 +11,8 @@ from b2kit.server import _auth, _buckets
 from b2kit.server._downloads import override_values
 from b2kit.server._errors import bad_request
 from b2kit.server._exchange import Request
-from b2kit.server._routes import endpoint
 
 
-@endpoint("b2_get_download_authorization")
 def get_download_authorization(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params

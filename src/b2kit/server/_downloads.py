@@ -16,7 +16,6 @@ from b2kit.server._errors import access_denied, bad_request, not_found, unauthor
 from b2kit.server._exchange import FileSlice, Request, Response
 from b2kit.server._file_info import b2_value_ok
 from b2kit.server._ranges import parse_range
-from b2kit.server._routes import FILE, endpoint
 
 # request override parameter -> (file info key it overrides, response header)
 OVERRIDES = {
@@ -72,7 +71,6 @@ def _authorize(request: Request, bucket: sqlite3.Row, file_name: str, by_name: b
     return principal
 
 
-@endpoint("b2_download_file_by_id", methods=("GET", "HEAD", "POST"))
 def download_file_by_id(request: Request) -> Response:
     file_id = request.params.text("fileId")
     with request.app.store.read() as conn:
@@ -86,7 +84,6 @@ def download_file_by_id(request: Request) -> Response:
     return _serve(request, principal, bucket, row)
 
 
-@endpoint("b2_download_file_by_name", methods=("GET", "HEAD"), namespace=FILE)
 def download_file_by_name(request: Request) -> Response:
     raw_bucket, raw_name = request.path_args
     try:

@@ -10,13 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeAlias
+from typing import Any, BinaryIO, Protocol, TypeAlias
 
+from b2kit.server._app import App
 from b2kit.server._errors import bad_request
 from b2kit.server._params import Params
-
-if TYPE_CHECKING:
-    from b2kit.server._app import App
 
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")

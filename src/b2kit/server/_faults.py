@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Final
 
 from b2kit import _protocol as p
-from b2kit.server import _routes
-from b2kit.server._admin import _require_master
 from b2kit.server._errors import B2Error, bad_request
-from b2kit.server._exchange import BodyPiece, FileSlice, Request, Response, json_response
 
 ERROR = "error"
 LATENCY = "latency"
@@ -61,7 +57,27 @@ FORCE_CAP_EXCEEDED: Final = "force_cap_exceeded"
 TEST_MODE_PERIOD: Final = 3
 """``fail_some_*`` modes fail one call in this many."""
 
-_INJECTED = "b2kit fault injection"
+INJECTED = "b2kit fault injection"
+
+
+@dataclass(frozen=True)
+class Call:
+    """What fault injection needs to know of one API call (not of the ``/_b2kit/`` helpers)."""
+
+    endpoint: str
+    method: str
+    test_mode: str
+    authorized: bool
+    """Whether the call carries an ``Authorization`` header."""
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """What to do to one call: wait ``delay_seconds``, then apply ``action`` (an error, truncate or reset
+    rule; None serves the call normally)."""
+
+    delay_seconds: float = 0.0
+    action: FaultRule | None = None
 
 
 @dataclass(frozen=True)
@@ -120,18 +136,18 @@ class FaultRule:
             return [f"reset applies to {' and '.join(sorted(UPLOAD_ENDPOINTS))} only"]
         return []
 
-    def applies_to(self, request: Request, target: _routes.Endpoint) -> bool:
-        if self.endpoint not in (ANY_ENDPOINT, target.name):
+    def applies_to(self, call: Call) -> bool:
+        if self.endpoint not in (ANY_ENDPOINT, call.endpoint):
             return False
         if self.fault == TRUNCATE:
-            return target.name in DOWNLOAD_ENDPOINTS and request.method == "GET"
+            return call.endpoint in DOWNLOAD_ENDPOINTS and call.method == "GET"
         if self.fault == RESET:
-            return target.name in UPLOAD_ENDPOINTS
+            return call.endpoint in UPLOAD_ENDPOINTS
         return True
 
     def error(self) -> B2Error:
         code = self.code or DEFAULT_CODES[self.status]
-        return B2Error(self.status, code, f"{_INJECTED}: {code}", retry_after=self.retry_after)
+        return B2Error(self.status, code, f"{INJECTED}: {code}", retry_after=self.retry_after)
 
     @classmethod
     def from_json(cls, values: dict[str, Any]) -> FaultRule:
@@ -161,9 +177,11 @@ class _Armed:
 
 
 class FaultInjector:
-    """The armed rules and test-mode counters of one server; ``before_dispatch`` is its dispatch hook."""
+    """The armed rules and test-mode counters of one server. ``endpoints`` names what a rule may target;
+    the dispatcher asks :meth:`plan` before every API call."""
 
-    def __init__(self) -> None:
+    def __init__(self, endpoints: Iterable[str]) -> None:
+        self.endpoints = frozenset(endpoints)
         self._lock = threading.Lock()
         self._armed: list[_Armed] = []
         self._ids = itertools.count(1)
@@ -171,7 +189,9 @@ class FaultInjector:
         self.injected = 0
 
     def add(self, rule: FaultRule) -> int:
-        """Arm ``rule``; returns its id."""
+        """Arm ``rule``; returns its id. ``ValueError`` when it names an endpoint this server lacks."""
+        if rule.endpoint != ANY_ENDPOINT and rule.endpoint not in self.endpoints:
+            raise ValueError(f"no such endpoint: {rule.endpoint[:100]}")
         with self._lock:
             armed = _Armed(next(self._ids), rule, rule.times)
             self._armed.append(armed)
@@ -191,48 +211,39 @@ class FaultInjector:
                 for armed in self._armed
             ]
 
-    def before_dispatch(self, request: Request, target: _routes.Endpoint) -> Response | None:
-        """The dispatch hook: raise or answer for a faulted call, or return None to serve it normally."""
-        if target.namespace == _routes.ADMIN:
-            return None
-        mode_error = self._test_mode_error(request, target)
+    def plan(self, call: Call) -> FaultPlan:
+        """The faults armed for ``call`` (each taken rule counts one call down); a test-mode fault raises
+        its ``B2Error`` at once, before any rule is taken."""
+        mode_error = self._test_mode_error(call)
         if mode_error is not None:
             raise mode_error
-        taken = self._take(request, target)
+        taken = self._take(call)
         delay = sum(rule.delay_seconds for rule in taken if rule.fault == LATENCY)
-        if delay:
-            time.sleep(delay)
-        for rule in taken:
-            if rule.fault == ERROR:
-                raise rule.error()
-            if rule.fault == RESET:
-                _reset_mid_body(request, rule.after_bytes)
-            if rule.fault == TRUNCATE:
-                return _truncated(target.handler(request), rule.after_bytes)
-        return None
+        action = next((rule for rule in taken if rule.fault != LATENCY), None)
+        return FaultPlan(delay, action)
 
-    def _take(self, request: Request, target: _routes.Endpoint) -> list[FaultRule]:
+    def _take(self, call: Call) -> list[FaultRule]:
         with self._lock:
-            taken = [armed for armed in self._armed if armed.rule.applies_to(request, target)]
+            taken = [armed for armed in self._armed if armed.rule.applies_to(call)]
             for armed in taken:
                 armed.remaining -= 1
             self._armed = [armed for armed in self._armed if armed.remaining > 0]
             self.injected += len(taken)
         return [armed.rule for armed in taken]
 
-    def _test_mode_error(self, request: Request, target: _routes.Endpoint) -> B2Error | None:
-        mode = (request.headers.get(p.TEST_MODE_HEADER) or "").strip()
-        if mode == FORCE_CAP_EXCEEDED and target.name in CAPPED_ENDPOINTS:
-            return B2Error(403, p.STORAGE_CAP_EXCEEDED, f"{_INJECTED}: storage cap exceeded")
-        if mode == FAIL_SOME_UPLOADS and target.name in UPLOAD_ENDPOINTS and self._one_in_period(mode):
-            return B2Error(503, p.SERVICE_UNAVAILABLE, f"{_INJECTED}: {FAIL_SOME_UPLOADS}")
+    def _test_mode_error(self, call: Call) -> B2Error | None:
+        mode = call.test_mode.strip()
+        if mode == FORCE_CAP_EXCEEDED and call.endpoint in CAPPED_ENDPOINTS:
+            return B2Error(403, p.STORAGE_CAP_EXCEEDED, f"{INJECTED}: storage cap exceeded")
+        if mode == FAIL_SOME_UPLOADS and call.endpoint in UPLOAD_ENDPOINTS and self._one_in_period(mode):
+            return B2Error(503, p.SERVICE_UNAVAILABLE, f"{INJECTED}: {FAIL_SOME_UPLOADS}")
         if (
             mode == EXPIRE_SOME_TOKENS
-            and target.name not in _NOT_ACCOUNT_TOKEN_ENDPOINTS
-            and request.authorization is not None
+            and call.endpoint not in _NOT_ACCOUNT_TOKEN_ENDPOINTS
+            and call.authorized
             and self._one_in_period(mode)
         ):
-            return B2Error(401, p.EXPIRED_AUTH_TOKEN, f"{_INJECTED}: authorization token expired")
+            return B2Error(401, p.EXPIRED_AUTH_TOKEN, f"{INJECTED}: authorization token expired")
         return None
 
     def _one_in_period(self, mode: str) -> bool:
@@ -242,56 +253,6 @@ class FaultInjector:
             hit = count % TEST_MODE_PERIOD == 0
             self.injected += hit
         return hit
-
-
-def _reset_mid_body(request: Request, after_bytes: int) -> None:
-    """Read ``after_bytes`` of the upload body, then give up on the connection without answering.
-
-    Closing a socket whose receive buffer still holds unread bytes makes the kernel send a TCP RST, which
-    is what a client sees when a real server or proxy dies mid-upload.
-    """
-    wanted = min(after_bytes, max(0, request.body.length - 1))
-    while wanted > 0:
-        chunk = request.body.read(min(wanted, 64 * 1024))
-        if not chunk:
-            break
-        wanted -= len(chunk)
-    raise ConnectionResetError(f"{_INJECTED}: connection reset mid-upload")
-
-
-def _truncated(result: Response | dict[str, Any], after_bytes: int) -> Response:
-    """The handler's download answer, announcing its full length but closing after ``after_bytes``."""
-    if not isinstance(result, Response) or result.status not in (200, 206) or result.content_length == 0:
-        return result if isinstance(result, Response) else json_response(result)
-    response = result
-    cut = min(after_bytes, response.content_length - 1)
-    original = response.stream
-    body = response.body
-
-    def pieces() -> Iterable[BodyPiece]:
-        return original() if original is not None else (body,)
-
-    def cut_stream() -> Iterator[BodyPiece]:
-        left = cut
-        for piece in pieces():
-            if len(piece) >= left:
-                if left:
-                    yield _head(piece, left)
-                raise ConnectionResetError(f"{_INJECTED}: download cut short")
-            left -= len(piece)
-            yield piece
-
-    return Response(
-        status=response.status,
-        headers=response.headers,
-        stream=cut_stream,
-        length=response.content_length,
-    )
-
-
-def _head(piece: BodyPiece, count: int) -> BodyPiece:
-    """The first ``count`` bytes of a body piece; a file slice stays a slice, still sent with sendfile."""
-    return piece.head(count) if isinstance(piece, FileSlice) else piece[:count]
 
 
 def _camel(name: str) -> str:
@@ -313,23 +274,3 @@ _FIELD_TYPES: Final[dict[str, Callable[[Any], bool]]] = {
 
 def _type_ok(name: str, value: Any) -> bool:
     return _FIELD_TYPES[name](value)
-
-
-@_routes.endpoint("faults", methods=("GET", "POST", "DELETE"), namespace=_routes.ADMIN)
-def faults(request: Request) -> dict[str, Any]:
-    """``GET`` lists the armed rules, ``POST`` arms the rule in the JSON body, ``DELETE`` disarms all."""
-    _require_master(request)
-    injector = request.app.faults
-    if request.method == "DELETE":
-        return {"cleared": injector.clear()}
-    if request.method == "POST":
-        params = request.params
-        rule = FaultRule.from_json({name: params.raw(name) for name in params.names()})
-        if rule.endpoint != ANY_ENDPOINT and not _known_endpoint(rule.endpoint):
-            raise bad_request(f"no such endpoint: {rule.endpoint[:100]}")
-        return {"ruleId": injector.add(rule), **rule.to_json()}
-    return {"rules": injector.rules(), "injected": injector.injected}
-
-
-def _known_endpoint(name: str) -> bool:
-    return _routes.find(_routes.API, name) is not None or _routes.find(_routes.FILE, name) is not None

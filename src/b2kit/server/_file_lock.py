@@ -6,9 +6,9 @@ cannot be deleted (403 ``access_denied``); governance retention gives way to ``b
 plus capability), compliance retention to nothing and can only be extended. Reading the values needs
 ``readFileRetentions`` / ``readFileLegalHolds``.
 
-The rules for new versions are functions that uploads (through ``_uploads.UPLOAD_EXTENSIONS``), large
-files and copies call; the two file-lock endpoints are registered here. Deletion checks, file JSON and
-download headers live with their endpoints (``_files``, ``_downloads``).
+The rules for new versions are functions that uploads, large files and copies call; the two file-lock
+endpoints live here. Deletion checks, file JSON and download headers live with their endpoints (``_files``,
+``_downloads``).
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from email.message import Message
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _buckets, _uploads
+from b2kit.server import _auth, _buckets
 from b2kit.server._auth import Principal
 from b2kit.server._errors import B2Error, access_denied, bad_request
 from b2kit.server._exchange import Request
-from b2kit.server._routes import endpoint
 
 GOVERNANCE = "governance"
 COMPLIANCE = "compliance"
@@ -226,9 +225,6 @@ def upload_lock_columns(request: Request, bucket: sqlite3.Row, principal: Princi
     return lock_columns(lock_for_new_version(principal, bucket, asked, request.app.now_ms()))
 
 
-_uploads.UPLOAD_EXTENSIONS.append(upload_lock_columns)
-
-
 # --- endpoints ---------------------------------------------------------------------------------------------
 
 
@@ -251,7 +247,6 @@ def _locked_version(
     return row, bucket
 
 
-@endpoint("b2_update_file_retention", methods=("POST",))
 def update_file_retention(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     raw = request.params.opt_object("fileRetention")
@@ -281,7 +276,6 @@ def update_file_retention(request: Request) -> dict[str, Any]:
     return {"fileId": row["file_id"], "fileName": row["file_name"], "fileRetention": wanted.to_json()}
 
 
-@endpoint("b2_update_file_legal_hold", methods=("POST",))
 def update_file_legal_hold(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     hold = parse_legal_hold(request.params.text("legalHold"))

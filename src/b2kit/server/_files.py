@@ -15,7 +15,6 @@ from b2kit.server import _auth, _buckets, _ids
 from b2kit.server._auth import Principal
 from b2kit.server._errors import access_denied, bad_request, not_found
 from b2kit.server._exchange import Request
-from b2kit.server._routes import endpoint
 
 EMPTY_SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
@@ -128,7 +127,6 @@ def check_deletable(request: Request, principal: Principal, row: sqlite3.Row, by
         raise access_denied("file version is under governance retention; bypassGovernance is needed")
 
 
-@endpoint("b2_delete_file_version", methods=("POST",))
 def delete_file_version(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     file_name, file_id = request.params.text("fileName"), request.params.text("fileId")
@@ -145,7 +143,6 @@ def delete_file_version(request: Request) -> dict[str, Any]:
     return {"fileId": file_id, "fileName": file_name}
 
 
-@endpoint("b2_hide_file", methods=("POST",))
 def hide_file(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
@@ -177,7 +174,6 @@ def hide_file(request: Request) -> dict[str, Any]:
     return result
 
 
-@endpoint("b2_get_file_info")
 def get_file_info(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     file_id = request.params.text("fileId")

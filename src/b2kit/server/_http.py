@@ -1,4 +1,4 @@
-"""The HTTP layer: parse a request, route it, run the dispatch hooks and the handler, write the answer.
+"""The HTTP layer: parse a request, route it (``_routes.ROUTES``), run it (``_dispatch``), write the answer.
 
 ``B2RequestHandler._dispatch`` is the single dispatch point. Every failure becomes the B2 JSON error
 ``{status, code, message}``; an unexpected exception is logged and answered as 500 ``internal_error``.
@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _routes
+from b2kit.server import _dispatch, _routes
 from b2kit.server._app import App
 from b2kit.server._errors import B2Error, bad_request
 from b2kit.server._exchange import Body, BodyPiece, FileSlice, Request, Response, json_response
@@ -50,7 +50,6 @@ class B2HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], app: App) -> None:
-        _routes.load_endpoints()
         self.app = app
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
@@ -122,11 +121,7 @@ class B2RequestHandler(BaseHTTPRequestHandler):
         request, target = self._route()
         if target.params == "json":
             request.params = self._params(request)
-        hooked = _routes.run_dispatch_hooks(request, target)
-        if hooked is not None:
-            return hooked
-        result = target.handler(request)
-        return result if isinstance(result, Response) else json_response(result)
+        return _dispatch.run(request, target)
 
     def _route(self) -> tuple[Request, _routes.Endpoint]:
         expects_continue = self._continue_pending

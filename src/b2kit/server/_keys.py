@@ -14,7 +14,6 @@ from b2kit import _protocol as p
 from b2kit.server import _auth, _buckets, _ids
 from b2kit.server._errors import bad_request
 from b2kit.server._exchange import Request
-from b2kit.server._routes import endpoint
 
 _KEY_NAME = re.compile(rf"[A-Za-z0-9-]{{1,{p.MAX_KEY_NAME_LENGTH}}}")
 
@@ -65,7 +64,6 @@ def _capabilities(request: Request, restricted: bool) -> list[str]:
     return list(dict.fromkeys(capabilities))
 
 
-@endpoint("b2_create_key", methods=("POST",))
 def create_key(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     _auth.require(principal, "writeKeys")
@@ -106,7 +104,6 @@ def create_key(request: Request) -> dict[str, Any]:
     return key_json(request, row, with_secret=True)
 
 
-@endpoint("b2_delete_key", methods=("POST",))
 def delete_key(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     _auth.require(principal, "deleteKeys")
@@ -120,7 +117,6 @@ def delete_key(request: Request) -> dict[str, Any]:
     return key_json(request, row)
 
 
-@endpoint("b2_list_keys")
 def list_keys(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     _auth.require(principal, "listKeys")

@@ -25,7 +25,6 @@ from b2kit.server._blobs import ReceivedBlob
 from b2kit.server._errors import B2Error, bad_request
 from b2kit.server._exchange import Request
 from b2kit.server._file_info import checked_file_info
-from b2kit.server._routes import endpoint
 
 PART_TOKEN_TTL_MS = 24 * 3600 * 1000
 LARGE_FILE_SHA1 = "none"
@@ -188,7 +187,6 @@ def checked_content_type(value: str, file_name: str) -> str:
     return value
 
 
-@endpoint("b2_start_large_file", methods=("POST",))
 def start_large_file(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params
@@ -222,7 +220,6 @@ def start_large_file(request: Request) -> dict[str, Any]:
     return _unfinished_json(request, principal, row)
 
 
-@endpoint("b2_get_upload_part_url")
 def get_upload_part_url(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     file_id = request.params.text("fileId")
@@ -236,7 +233,6 @@ def get_upload_part_url(request: Request) -> dict[str, Any]:
     return {"fileId": file_id, "uploadUrl": upload_url, "authorizationToken": token}
 
 
-@endpoint("b2_upload_part", methods=("POST",), params="raw")
 def upload_part(request: Request) -> dict[str, Any]:
     caller = _uploads.upload_caller(request, "upload_part", "file_id", "large file")
     with request.app.exclusive_upload(caller.token):
@@ -288,7 +284,6 @@ def _header_int(request: Request, name: str) -> int | None:
     return int(raw)
 
 
-@endpoint("b2_list_parts")
 def list_parts(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params
@@ -312,7 +307,6 @@ def list_parts(request: Request) -> dict[str, Any]:
     return {"parts": [part_json(row, row["sse"]) for row in rows[:count]], "nextPartNumber": next_number}
 
 
-@endpoint("b2_finish_large_file", methods=("POST",))
 def finish_large_file(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     file_id = request.params.text("fileId")
@@ -350,7 +344,6 @@ def finish_large_file(request: Request) -> dict[str, Any]:
     return _files.file_json(request, principal, finished)
 
 
-@endpoint("b2_cancel_large_file", methods=("POST",))
 def cancel_large_file(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     file_id = request.params.text("fileId")
@@ -368,7 +361,6 @@ def cancel_large_file(request: Request) -> dict[str, Any]:
     }
 
 
-@endpoint("b2_list_unfinished_large_files")
 def list_unfinished_large_files(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params

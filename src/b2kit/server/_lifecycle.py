@@ -19,17 +19,11 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby, pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from b2kit import _protocol as p
 from b2kit.server import _file_lock, _files
-from b2kit.server._admin import _require_master
-from b2kit.server._errors import bad_request
-from b2kit.server._exchange import Request
-from b2kit.server._routes import ADMIN, endpoint
-
-if TYPE_CHECKING:
-    from b2kit.server._app import App
+from b2kit.server._app import App
 
 log = logging.getLogger("b2kit.server.lifecycle")
 
@@ -207,14 +201,3 @@ class Scheduler:
             return
         if report != LifecycleReport():
             log.info("lifecycle pass: %s", report.to_json())
-
-
-@endpoint("lifecycle", methods=("POST",), namespace=ADMIN)
-def lifecycle(request: Request) -> dict[str, Any]:
-    """Run one lifecycle pass now, or as of ``now`` (ms since the epoch) to simulate days passing."""
-    _require_master(request)
-    asked = request.params.opt_int("now")
-    now = request.app.now_ms() if asked is None else asked
-    if not 0 <= now <= _file_lock.MAX_TIMESTAMP_MS:
-        raise bad_request("now must be milliseconds since the epoch")
-    return {"now": now, **run_pass(request.app, now).to_json()}

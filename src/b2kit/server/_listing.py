@@ -17,7 +17,6 @@ from b2kit.server import _auth, _buckets, _files
 from b2kit.server._auth import Principal
 from b2kit.server._errors import bad_request
 from b2kit.server._exchange import Request
-from b2kit.server._routes import endpoint
 
 _BATCH = 1000
 _FIRST_BATCH = 16  # small first reads: after a folder jump often only one row is used
@@ -193,11 +192,9 @@ def _version_cursor(conn: sqlite3.Connection, start_name: str, start_id: str, fa
     return Cursor(start_name, True, row["upload_ms"], row["seq"])
 
 
-@endpoint("b2_list_file_names")
 def list_file_names(request: Request) -> dict[str, Any]:
     return _list(request, versions=False)
 
 
-@endpoint("b2_list_file_versions")
 def list_file_versions(request: Request) -> dict[str, Any]:
     return _list(request, versions=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from b2kit.server import _auth
+from b2kit.server import _auth, _routes
 from b2kit.server._app import App
 from b2kit.server._config import ServerConfig
 from b2kit.server._faults import FaultInjector
@@ -42,7 +42,7 @@ class LocalServer:
     def start(self) -> LocalServer:
         if self._app is not None:
             raise RuntimeError("the server is already running")
-        app = App(self.config, self.data_dir)
+        app = App(self.config, self.data_dir, _routes.fault_targets())
         try:
             http = B2HTTPServer((self.config.host, self.config.port), app)
         except BaseException:

@@ -17,7 +17,6 @@ from b2kit import _protocol as p
 from b2kit.server import _auth
 from b2kit.server._errors import bad_bucket_id, bad_request
 from b2kit.server._exchange import Request
-from b2kit.server._routes import endpoint
 
 EVENTS_BY_CATEGORY: dict[str, frozenset[str]] = {
     "ObjectCreated": frozenset({"Upload", "MultipartUpload", "Copy", "Replica", "MultipartReplica"}),
@@ -189,7 +188,6 @@ def _answer(request: Request, bucket_id: str) -> dict[str, Any]:
     return {"bucketId": bucket_id, "eventNotificationRules": [rule_json(json.loads(r["rule"])) for r in rows]}
 
 
-@endpoint("b2_set_bucket_notification_rules", methods=("POST",))
 def set_bucket_notification_rules(request: Request) -> dict[str, Any]:
     bucket_id = _bucket_id(request, "writeBucketNotifications")
     if not request.params.has("eventNotificationRules"):
@@ -206,6 +204,5 @@ def set_bucket_notification_rules(request: Request) -> dict[str, Any]:
     return _answer(request, bucket_id)
 
 
-@endpoint("b2_get_bucket_notification_rules", methods=("GET", "POST"))
 def get_bucket_notification_rules(request: Request) -> dict[str, Any]:
     return _answer(request, _bucket_id(request, "readBucketNotifications"))

@@ -1,141 +1,125 @@
-"""The endpoint registry: which handler answers which URL, and the one pre-dispatch hook point.
+"""The route table: every URL the server answers, as one plain mapping from (namespace, name) to endpoint.
 
-Adding an endpoint
-------------------
-Write the handler in the module of its concept (e.g. ``_large_files.py``) and register it with the decorator::
+- ``/b2api/v1..v4/<name>`` reaches ``ROUTES[(API, name)]`` under every version; ``request.version`` says which
+  one when shapes differ. Extra path segments after the name (``b2_upload_part/<fileId>/<opaque>``) arrive
+  in ``request.path_args``.
+- ``/file/<bucket>/<name>`` reaches ``ROUTES[(FILE, "b2_download_file_by_name")]``; ``/_b2kit/<name>``
+  reaches ``ROUTES[(ADMIN, name)]`` (test helpers, never faulted).
+- ``params="json"``: POST bodies are parsed as a JSON object and GET query strings are coerced; handlers read
+  them with the typed getters of ``request.params``. ``params="raw"``: the handler reads ``request.body``
+  itself (uploads), in blocks.
 
-    from b2kit.server import _auth, _buckets, _files
-    from b2kit.server._exchange import Request
-    from b2kit.server._routes import endpoint
-
-    @endpoint("b2_start_large_file", methods=("POST",))
-    def start_large_file(request: Request) -> dict[str, object]:
-        principal = _auth.account(request)                    # 401 unless a valid account token
-        bucket_id = request.params.text("bucketId")           # 400 when missing or not a string
-        name = _files.checked_name(request.params.text("fileName"))
-        _auth.require(principal, "writeFiles", bucket_id=bucket_id, file_name=name)   # 401 unauthorized
-        with request.app.store.write() as conn:               # one short transaction
-            _buckets.require(conn, bucket_id)                 # 400 bad_bucket_id
-            row = _files.insert_version(conn, {...})
-        return _files.file_json(request, principal, row)      # a dict becomes a 200 JSON answer
-
-- ``/b2api/v1..v4/<name>`` reaches the endpoint registered as ``<name>`` under every version;
-  ``request.version`` says which one (``"v1"`` .. ``"v4"``) when shapes differ. Extra path segments after the
-  name (e.g. ``b2_upload_part/<fileId>/<opaque>``) arrive in ``request.path_args``.
-- ``params="json"`` (default): POST bodies are parsed as a JSON object and GET query strings are coerced;
-  read them with the typed getters of ``request.params`` (``text``, ``opt_int``, ``opt_object`` ...), which
-  answer 400 on wrong types. ``params="raw"``: the handler reads ``request.body`` itself (uploads), in blocks.
-- Return a ``dict`` (200 JSON) or a ``Response`` (any status, headers, or a streamed body); raise
-  ``B2Error`` (see ``_errors``) for every refusal. HEAD answers drop the body automatically.
-- Make sure the module is imported: it is listed in ``ENDPOINT_MODULES`` below (modules of the list that
-  do not exist yet are skipped, so a module can be added before its file lands).
-- Other namespaces: ``namespace=FILE`` for ``/file/<bucket>/<name>`` and ``namespace=ADMIN`` for
-  ``/_b2kit/<name>``.
-
-Dispatch hooks
---------------
-``add_dispatch_hook(app, hook)`` registers ``hook(request, endpoint) -> Response | None`` on one server
-(``app.dispatch_hooks``: hooks belong to a server, so several servers in one process do not see each other's
-hooks); the HTTP layer calls every hook of the server after routing and parameter parsing, before the handler
-runs (the single place where fault injection plugs in, see ``_faults``). A hook that returns a ``Response``
-or raises ``B2Error`` answers instead of the handler. With no hooks registered nothing changes.
+Adding an endpoint: write the handler in the module of its concept (it parses the request, calls the state
+layer, shapes the JSON; it returns a ``dict`` for a 200 JSON answer or a ``Response``, and
+raises ``B2Error`` for every refusal), then add one line below.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from types import MappingProxyType
+from typing import Any, Final, Literal
 
+from b2kit.server import (
+    _admin,
+    _authorize,
+    _buckets,
+    _copy,
+    _download_auth,
+    _downloads,
+    _file_lock,
+    _files,
+    _keys,
+    _large_files,
+    _listing,
+    _notifications,
+    _uploads,
+)
 from b2kit.server._exchange import Request, Response
 
-if TYPE_CHECKING:
-    from b2kit.server._app import App
-
-API = "api"
-FILE = "file"
-ADMIN = "admin"
+API: Final = "api"
+FILE: Final = "file"
+ADMIN: Final = "admin"
 
 Handler = Callable[[Request], "Response | dict[str, Any]"]
-DispatchHook = Callable[[Request, "Endpoint"], "Response | None"]
+ParamStyle = Literal["json", "raw"]
 
-ENDPOINT_MODULES = (
-    "_authorize",
-    "_buckets",
-    "_keys",
-    "_uploads",
-    "_files",
-    "_listing",
-    "_downloads",
-    "_download_auth",
-    "_admin",
-    "_large_files",
-    "_copy",
-    "_lifecycle",
-    "_file_lock",
-    "_notifications",
-    "_faults",
-)
+_GET_POST = frozenset({"GET", "POST"})
+_POST = frozenset({"POST"})
+_GET = frozenset({"GET"})
 
 
 @dataclass(frozen=True)
 class Endpoint:
+    """One route: the handler of ``name`` in ``namespace``, the methods it takes, how its params arrive."""
+
+    namespace: str
     name: str
     handler: Handler
-    methods: frozenset[str]
-    params: Literal["json", "raw"]
-    namespace: str
+    methods: frozenset[str] = _GET_POST
+    params: ParamStyle = "json"
 
 
-_REGISTRY: dict[tuple[str, str], Endpoint] = {}
+_TABLE = (
+    Endpoint(API, "b2_authorize_account", _authorize.authorize_account),
+    Endpoint(API, "b2_create_bucket", _buckets.create_bucket, _POST),
+    Endpoint(API, "b2_update_bucket", _buckets.update_bucket, _POST),
+    Endpoint(API, "b2_delete_bucket", _buckets.delete_bucket, _POST),
+    Endpoint(API, "b2_list_buckets", _buckets.list_buckets),
+    Endpoint(API, "b2_create_key", _keys.create_key, _POST),
+    Endpoint(API, "b2_delete_key", _keys.delete_key, _POST),
+    Endpoint(API, "b2_list_keys", _keys.list_keys),
+    Endpoint(API, "b2_get_upload_url", _uploads.get_upload_url),
+    Endpoint(API, "b2_upload_file", _uploads.upload_file, _POST, "raw"),
+    Endpoint(API, "b2_start_large_file", _large_files.start_large_file, _POST),
+    Endpoint(API, "b2_get_upload_part_url", _large_files.get_upload_part_url),
+    Endpoint(API, "b2_upload_part", _large_files.upload_part, _POST, "raw"),
+    Endpoint(API, "b2_list_parts", _large_files.list_parts),
+    Endpoint(API, "b2_finish_large_file", _large_files.finish_large_file, _POST),
+    Endpoint(API, "b2_cancel_large_file", _large_files.cancel_large_file, _POST),
+    Endpoint(API, "b2_list_unfinished_large_files", _large_files.list_unfinished_large_files),
+    Endpoint(API, "b2_copy_file", _copy.copy_file, _POST),
+    Endpoint(API, "b2_copy_part", _copy.copy_part, _POST),
+    Endpoint(API, "b2_get_file_info", _files.get_file_info),
+    Endpoint(API, "b2_hide_file", _files.hide_file, _POST),
+    Endpoint(API, "b2_delete_file_version", _files.delete_file_version, _POST),
+    Endpoint(API, "b2_list_file_names", _listing.list_file_names),
+    Endpoint(API, "b2_list_file_versions", _listing.list_file_versions),
+    Endpoint(API, "b2_update_file_retention", _file_lock.update_file_retention, _POST),
+    Endpoint(API, "b2_update_file_legal_hold", _file_lock.update_file_legal_hold, _POST),
+    Endpoint(API, "b2_get_download_authorization", _download_auth.get_download_authorization),
+    Endpoint(API, "b2_download_file_by_id", _downloads.download_file_by_id, _GET_POST | {"HEAD"}),
+    Endpoint(FILE, "b2_download_file_by_name", _downloads.download_file_by_name, _GET | {"HEAD"}),
+    Endpoint(API, "b2_set_bucket_notification_rules", _notifications.set_bucket_notification_rules, _POST),
+    Endpoint(API, "b2_get_bucket_notification_rules", _notifications.get_bucket_notification_rules),
+    Endpoint(ADMIN, "health", _admin.health, _GET),
+    Endpoint(ADMIN, "reset", _admin.reset, _POST),
+    Endpoint(ADMIN, "state", _admin.state, _GET),
+    Endpoint(ADMIN, "expire-tokens", _admin.expire_tokens, _POST),
+    Endpoint(ADMIN, "lifecycle", _admin.lifecycle, _POST),
+    Endpoint(ADMIN, "faults", _admin.faults, frozenset({"GET", "POST", "DELETE"})),
+)
 
 
-def endpoint(
-    name: str,
-    *,
-    methods: tuple[str, ...] = ("POST", "GET"),
-    params: Literal["json", "raw"] = "json",
-    namespace: str = API,
-) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of ``name``."""
+def _index(table: tuple[Endpoint, ...]) -> Mapping[tuple[str, str], Endpoint]:
+    routes = {(endpoint.namespace, endpoint.name): endpoint for endpoint in table}
+    if len(routes) != len(table):
+        raise ValueError("the route table names an endpoint twice")
+    return MappingProxyType(routes)
 
-    def register(handler: Handler) -> Handler:
-        _REGISTRY[(namespace, name)] = Endpoint(name, handler, frozenset(methods), params, namespace)
-        return handler
 
-    return register
+ROUTES: Final = _index(_TABLE)
 
 
 def find(namespace: str, name: str) -> Endpoint | None:
-    return _REGISTRY.get((namespace, name))
+    return ROUTES.get((namespace, name))
 
 
 def names(namespace: str = API) -> list[str]:
-    return sorted(name for ns, name in _REGISTRY if ns == namespace)
+    return sorted(name for ns, name in ROUTES if ns == namespace)
 
 
-def add_dispatch_hook(app: App, hook: DispatchHook) -> None:
-    app.dispatch_hooks.append(hook)
-
-
-def remove_dispatch_hook(app: App, hook: DispatchHook) -> None:
-    if hook in app.dispatch_hooks:
-        app.dispatch_hooks.remove(hook)
-
-
-def run_dispatch_hooks(request: Request, target: Endpoint) -> Response | None:
-    for hook in list(request.app.dispatch_hooks):
-        answer = hook(request, target)
-        if answer is not None:
-            return answer
-    return None
-
-
-def load_endpoints() -> None:
-    """Import every endpoint module so its decorators run (idempotent)."""
-    for module in ENDPOINT_MODULES:
-        qualified = f"b2kit.server.{module}"
-        if importlib.util.find_spec(qualified) is not None:
-            importlib.import_module(qualified)
+def fault_targets() -> frozenset[str]:
+    """The endpoints a fault rule may name: every API and download endpoint (not the test helpers)."""
+    return frozenset(name for namespace, name in ROUTES if namespace != ADMIN)

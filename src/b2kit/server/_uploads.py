@@ -1,9 +1,7 @@
 """Small-file uploads: ``b2_get_upload_url`` hands out a URL + upload token, ``b2_upload_file`` streams the
 body to disk while hashing it and commits the version in one transaction (protocol §6.9, §6.10, §7).
 
-Other modules may add columns to the new version (e.g. Object Lock headers) by appending a function to
-``UPLOAD_EXTENSIONS``: ``extension(request, bucket_row, principal) -> dict of files-table columns``; it runs
-before the body is read, so it may refuse the upload by raising ``B2Error``.
+Every check that may refuse the upload (names, headers, encryption, Object Lock) runs before the body is read.
 """
 
 from __future__ import annotations
@@ -15,21 +13,16 @@ import json
 import mimetypes
 import sqlite3
 import string
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _buckets, _files, _ids
+from b2kit.server import _auth, _buckets, _file_lock, _files, _ids
 from b2kit.server._auth import Principal
 from b2kit.server._blobs import ReceivedBlob
 from b2kit.server._errors import B2Error, bad_bucket_id, bad_request, unauthorized
 from b2kit.server._exchange import Request
 from b2kit.server._file_info import checked_file_info
-from b2kit.server._routes import endpoint
-
-UploadExtension = Callable[[Request, sqlite3.Row, Principal], dict[str, Any]]
-UPLOAD_EXTENSIONS: list[UploadExtension] = []
 
 UPLOAD_TOKEN_TTL_MS = 24 * 3600 * 1000
 _FORBIDDEN_HEADERS = (
@@ -154,7 +147,6 @@ def custom_timestamp(request: Request) -> int | None:
     return value
 
 
-@endpoint("b2_get_upload_url")
 def get_upload_url(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
@@ -186,7 +178,6 @@ def upload_caller(request: Request, kind: str, scope: str, what: str) -> UploadC
     return UploadCaller(token, _auth.key_principal(request, str(row["key_id"])), bound_to)
 
 
-@endpoint("b2_upload_file", methods=("POST",), params="raw")
 def upload_file(request: Request) -> dict[str, Any]:
     caller = upload_caller(request, "upload", "bucket_id", "bucket")
     with request.app.exclusive_upload(caller.token):
@@ -217,8 +208,7 @@ def _receive(request: Request, principal: Principal, bucket_id: str) -> dict[str
     if bucket is None:
         raise bad_bucket_id(bucket_id)
     columns.update(sse_columns(request, bucket))
-    for extension in UPLOAD_EXTENSIONS:
-        columns.update(extension(request, bucket, principal))
+    columns.update(_file_lock.upload_lock_columns(request, bucket, principal))
     stamp = custom_timestamp(request)
     size = request.body.length - checksum.trailer_size
     if size > p.MAX_SMALL_FILE_SIZE:

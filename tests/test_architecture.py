@@ -1,0 +1,166 @@
+"""Pins the dependency rules of docs/architecture.md, read from the source with ``ast`` (nothing imported).
+
+- the server imports only the standard library, ``b2kit._protocol`` and itself: never client or CLI code;
+- the client never imports the server or the CLI; ``_protocol`` imports nothing from b2kit;
+- the server has no import cycle, not even through ``if TYPE_CHECKING:`` imports;
+- the server's SQL lives in its state layer (``b2kit.server._state``) only.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+SQL_METHODS = frozenset({"execute", "executemany", "executescript"})
+
+
+@dataclass(frozen=True)
+class Import:
+    """One import statement of a b2kit module: what it names and whether only type checkers see it."""
+
+    source: str
+    target: str
+    type_checking: bool
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in sorted((SRC / "b2kit").rglob("*.py"))}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _targets(module: str, node: ast.Import | ast.ImportFrom) -> Iterator[str]:
+    """Dotted names an import loads (``from pkg import sub`` names ``pkg.sub`` when that is a module)."""
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+        return
+    base = node.module or ""
+    if node.level:
+        package = module.split(".") if MODULES[module].name == "__init__.py" else module.split(".")[:-1]
+        package = package[: len(package) - node.level + 1]
+        base = ".".join([*package, base] if base else package)
+    for alias in node.names:
+        submodule = f"{base}.{alias.name}"
+        yield submodule if submodule in MODULES else base
+
+
+def _imports(module: str) -> Iterator[Import]:
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+
+    def walk(node: ast.AST, guarded: bool) -> Iterator[Import]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                for statement in child.body:
+                    yield from walk_one(statement, True)
+                for statement in child.orelse:
+                    yield from walk_one(statement, guarded)
+            else:
+                yield from walk_one(child, guarded)
+
+    def walk_one(node: ast.AST, guarded: bool) -> Iterator[Import]:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for target in _targets(module, node):
+                yield Import(module, target, guarded)
+        else:
+            yield from walk(node, guarded)
+
+    yield from walk(tree, False)
+
+
+IMPORTS = [edge for module in MODULES for edge in _imports(module)]
+
+
+def _inside(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def _is_client(name: str) -> bool:
+    return _inside(name, "b2kit") and not any(
+        _inside(name, package) for package in ("b2kit.server", "b2kit.cli", "b2kit._protocol")
+    )
+
+
+def _cycles(edges: list[Import], package: str) -> list[list[str]]:
+    """Strongly connected components (more than one module) of the import graph inside ``package``."""
+    graph: dict[str, set[str]] = {name: set() for name in MODULES if _inside(name, package)}
+    for edge in edges:
+        if edge.source in graph and edge.target in graph and edge.source != edge.target:
+            graph[edge.source].add(edge.target)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                connect(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = stack[stack.index(node) :]
+            del stack[stack.index(node) :]
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    return found
+
+
+def test_the_server_imports_only_the_stdlib_protocol_and_itself():
+    wrong = [
+        f"{edge.source} -> {edge.target}"
+        for edge in IMPORTS
+        if _inside(edge.source, "b2kit.server")
+        and _inside(edge.target, "b2kit")
+        and not (_inside(edge.target, "b2kit.server") or edge.target == "b2kit._protocol")
+    ]
+    assert wrong == []
+
+
+def test_the_client_never_imports_the_server_or_the_cli():
+    wrong = [
+        f"{edge.source} -> {edge.target}"
+        for edge in IMPORTS
+        if _is_client(edge.source)
+        and (_inside(edge.target, "b2kit.server") or _inside(edge.target, "b2kit.cli"))
+    ]
+    assert wrong == []
+
+
+def test_protocol_imports_nothing_from_b2kit():
+    assert [
+        edge.target for edge in IMPORTS if edge.source == "b2kit._protocol" and _inside(edge.target, "b2kit")
+    ] == []
+
+
+@pytest.mark.parametrize("with_type_checking", [False, True], ids=["runtime", "with-TYPE_CHECKING"])
+def test_the_server_has_no_import_cycle(with_type_checking):
+    edges = [edge for edge in IMPORTS if with_type_checking or not edge.type_checking]
+    assert _cycles(edges, "b2kit.server") == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    edges = [
+        Import("b2kit.server._app", "b2kit.server._http", False),
+        Import("b2kit.server._http", "b2kit.server._app", True),
+    ]
+    assert _cycles(edges, "b2kit.server") == [["b2kit.server._app", "b2kit.server._http"]]
