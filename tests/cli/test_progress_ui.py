@@ -5,10 +5,10 @@ import io
 from rich.console import Console
 from rich.progress import Progress
 
-from b2kit._progress import DoNothingProgressListener
-from b2kit._sync import DeleteLocalAction, UploadAction
+from b2kit._transfer._progress import DoNothingProgressListener
 from b2kit.cli._output import Output
 from b2kit.cli._progress_ui import CliSyncListener, RichFileProgress, file_progress
+from b2kit.sync import DeleteLocalAction, UploadAction
 
 
 def test_sync_listener_prints_done_actions_and_errors(capsys):

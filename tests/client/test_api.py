@@ -19,7 +19,7 @@ from b2kit import (
     Part,
     url_for_api,
 )
-from b2kit._b2http import B2Http
+from b2kit._transport._http import B2Http
 from b2kit.server import LocalServer
 
 

@@ -7,11 +7,11 @@ import os
 
 import pytest
 
-from b2kit._copy import CopyOptions
 from b2kit._exceptions import InvalidRange
-from b2kit._progress import ProgressListenerForTest
-from b2kit._upload import UploadOptions
-from b2kit._upload_source import UploadSourceBytes
+from b2kit._transfer._copy import CopyOptions
+from b2kit._transfer._progress import ProgressListenerForTest
+from b2kit._transfer._upload import UploadOptions
+from b2kit._transfer._upload_source import UploadSourceBytes
 
 PART = 1_000_000  # the test server's recommendedPartSize
 

@@ -16,9 +16,9 @@ from b2kit._exceptions import (
     TruncatedOutput,
     UnsatisfiableRange,
 )
-from b2kit._progress import ProgressListenerForTest
-from b2kit._upload import UploadOptions
-from b2kit._upload_source import UploadSourceBytes
+from b2kit._transfer._progress import ProgressListenerForTest
+from b2kit._transfer._upload import UploadOptions
+from b2kit._transfer._upload_source import UploadSourceBytes
 from b2kit.server import FaultRule
 
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from b2kit._download_dest import (
+from b2kit._exceptions import ChecksumMismatch
+from b2kit._transfer._download_dest import (
     DownloadDestBytes,
     DownloadDestLocalFile,
     DownloadDestProgressWrapper,
     PreSeekedDownloadDest,
 )
-from b2kit._exceptions import ChecksumMismatch
-from b2kit._progress import ProgressListenerForTest
-from b2kit._upload import UploadOptions
-from b2kit._upload_source import UploadSourceBytes
+from b2kit._transfer._progress import ProgressListenerForTest
+from b2kit._transfer._upload import UploadOptions
+from b2kit._transfer._upload_source import UploadSourceBytes
 
 
 def upload(bucket, name: str, data: bytes, **options):

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from b2kit._parallel_save import Chunk, _Aborted, _BufferPool, _OrderedHasher
+from b2kit._transfer._parallel_save import Chunk, _Aborted, _BufferPool, _OrderedHasher
 
 CHUNK = 1000
 

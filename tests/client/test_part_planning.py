@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from b2kit._exceptions import InvalidUserInput
-from b2kit._part_planning import (
+from b2kit._protocol import MAX_LARGE_FILE_SIZE, MAX_PART_NUMBER, MAX_PART_SIZE
+from b2kit._transfer._part_planning import (
     FileTooLargeError,
     InvalidPartSizeError,
     PartSizeLimits,
@@ -13,7 +14,6 @@ from b2kit._part_planning import (
     is_large_file,
     plan_parts,
 )
-from b2kit._protocol import MAX_LARGE_FILE_SIZE, MAX_PART_NUMBER, MAX_PART_SIZE
 
 REAL = PartSizeLimits(absolute_minimum=5_000_000, recommended=100_000_000)
 TEST = PartSizeLimits(absolute_minimum=100_000, recommended=1_000_000)

@@ -3,7 +3,7 @@
 import io
 import threading
 
-from b2kit._progress import (
+from b2kit._transfer._progress import (
     DoNothingProgressListener,
     ProgressListenerForTest,
     ProgressReporter,

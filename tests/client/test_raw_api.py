@@ -21,7 +21,7 @@ from b2kit import (
     RetentionMode,
     UnusableFileName,
 )
-from b2kit._raw_api import check_b2_filename, range_header, realm_url
+from b2kit._raw._raw_api import check_b2_filename, range_header, realm_url
 
 
 def sha1(data: bytes) -> str:

@@ -11,7 +11,7 @@ from b2kit._exceptions import (
     TooManyRequests,
     Unauthorized,
 )
-from b2kit._retry import RetryPolicy
+from b2kit._transport._retry import RetryPolicy
 
 
 class FakeClock:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b2kit._part_planning import PartRange
-from b2kit._source_digest import digest_source
-from b2kit._upload_source import SourceChangedError, UploadSourceBytes, UploadSourceStream
+from b2kit._transfer._part_planning import PartRange
+from b2kit._transfer._source_digest import digest_source
+from b2kit._transfer._upload_source import SourceChangedError, UploadSourceBytes, UploadSourceStream
 
 
 def tiles(total: int, part: int) -> list[PartRange]:

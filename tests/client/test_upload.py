@@ -11,10 +11,10 @@ import pytest
 
 from b2kit import B2Api, InMemoryAccountInfo
 from b2kit._exceptions import B2Error
-from b2kit._part_planning import InvalidPartSizeError
-from b2kit._progress import ProgressListenerForTest
-from b2kit._upload import UploadOptions
-from b2kit._upload_source import (
+from b2kit._transfer._part_planning import InvalidPartSizeError
+from b2kit._transfer._progress import ProgressListenerForTest
+from b2kit._transfer._upload import UploadOptions
+from b2kit._transfer._upload_source import (
     SourceChangedError,
     UploadSourceBytes,
     UploadSourceLocalFile,

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from b2kit import B2Error, Bucket, ProgressListenerForTest
-from b2kit._sync import B2Folder, LocalFolder, SyncActionsFailed, Synchronizer, SyncOptions
 from b2kit.server import FaultRule, LocalServer
+from b2kit.sync import B2Folder, LocalFolder, SyncActionsFailed, Synchronizer, SyncOptions
 
 SMALL = 60_000
 LARGE = 2_500_000  # > recommendedPartSize (1 MB) of the test server: parts / stripes / copy parts

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from b2kit import B2Api, SqliteAccountInfo
-from b2kit._sync import B2Folder, LocalFolder, Synchronizer, SyncOptions
 from b2kit.server import FaultRule, _ids
+from b2kit.sync import B2Folder, LocalFolder, Synchronizer, SyncOptions
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from b2kit._sync import LocalFolder, ScanPolicy, SyncOptions
-from b2kit._sync._local_folder import PARTIAL_SUFFIX
+from b2kit.sync import LocalFolder, ScanPolicy, SyncOptions
+from b2kit.sync._local_folder import PARTIAL_SUFFIX
 
 
 def make(root, names):

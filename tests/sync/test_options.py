@@ -2,7 +2,7 @@
 
 import pytest
 
-from b2kit._sync import InvalidSyncOptions, NameFilter, SyncOptions
+from b2kit.sync import InvalidSyncOptions, NameFilter, SyncOptions
 
 
 def test_delete_and_keep_days_are_exclusive():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from b2kit._sync import (
+from b2kit.sync import (
     CompareMode,
     CopyAction,
     DeleteLocalAction,
@@ -19,7 +19,7 @@ from b2kit._sync import (
     merge_sorted,
     plan_file,
 )
-from b2kit._sync._planning import ONE_DAY_MILLIS, needs_transfer
+from b2kit.sync._planning import ONE_DAY_MILLIS, needs_transfer
 
 NOW = 1_000 * ONE_DAY_MILLIS
 

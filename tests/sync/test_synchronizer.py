@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from b2kit._sync import (
+from b2kit.sync import (
     B2Folder,
     DestinationNewerError,
     EmptySourceError,
@@ -20,7 +20,7 @@ from b2kit._sync import (
     SyncOptions,
     UnsupportedFolderPair,
 )
-from b2kit._sync._local_folder import PARTIAL_SUFFIX
+from b2kit.sync._local_folder import PARTIAL_SUFFIX
 
 BIG_NAME = "big/multi-part.bin"
 BIG_SIZE = 2_500_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from b2kit._exceptions import MissingAccountData
+from b2kit import MissingAccountData
 from b2kit.cli._credentials import (
     KEY_ENV,
     KEY_ID_ENV,

@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 
 import click
 
-from b2kit._protocol import MAX_DOWNLOAD_AUTH_DURATION_SECONDS, SETTABLE_BUCKET_TYPES
 from b2kit.cli._credentials import authorized_api
 from b2kit.cli._errors import B2kitGroup, CommandFailed
 from b2kit.cli._output import Output, output_options
+from b2kit.constants import MAX_DOWNLOAD_AUTH_DURATION_SECONDS, SETTABLE_BUCKET_TYPES
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUCKET_TYPE = click.Choice(sorted(SETTABLE_BUCKET_TYPES))

@@ -14,8 +14,7 @@ from pathlib import Path
 import click
 import platformdirs
 
-from b2kit import B2Api, SqliteAccountInfo
-from b2kit._exceptions import MissingAccountData
+from b2kit import B2Api, MissingAccountData, SqliteAccountInfo
 from b2kit.cli._errors import CommandFailed
 
 ACCOUNT_INFO_ENV = "B2_ACCOUNT_INFO"

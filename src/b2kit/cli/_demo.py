@@ -15,12 +15,12 @@ from pathlib import Path
 import click
 
 from b2kit import B2Api, Bucket, SqliteAccountInfo
-from b2kit._sync import B2Folder, LocalFolder, Synchronizer, SyncOptions, SyncReport
 from b2kit.cli._demo_tree import compare_trees, make_sample_tree
 from b2kit.cli._errors import B2kitCommand, CommandFailed
 from b2kit.cli._output import Output, output_options
 from b2kit.cli._progress_ui import sync_listener
 from b2kit.server import LocalServer
+from b2kit.sync import B2Folder, LocalFolder, Synchronizer, SyncOptions, SyncReport
 
 BUCKET = "b2kit-demo"
 MB = 1_000_000

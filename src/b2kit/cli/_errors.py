@@ -38,7 +38,7 @@ def describe_error(exc: BaseException) -> str:
 
 def _interruptions() -> tuple[type[BaseException], ...]:
     """KeyboardInterrupt, plus SyncCancelled once sync is loaded (``b2kit server`` loads no client)."""
-    sync = sys.modules.get("b2kit._sync")
+    sync = sys.modules.get("b2kit.sync")
     if sync is None:
         return (KeyboardInterrupt,)
     cancelled: type[BaseException] = sync.SyncCancelled

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from b2kit._protocol import MAX_DOWNLOAD_AUTH_DURATION_SECONDS
 from b2kit.cli._credentials import authorized_api
 from b2kit.cli._errors import B2kitGroup, CommandFailed
 from b2kit.cli._json_views import file_json, part_json, unfinished_json
@@ -15,6 +14,7 @@ from b2kit.cli._output import Output, output_options
 from b2kit.cli._progress_ui import file_progress
 from b2kit.cli._targets import bucket_of, file_info, versions_of
 from b2kit.cli._uris import B2FileId, B2Path, B2Uri, B2UriType
+from b2kit.constants import MAX_DOWNLOAD_AUTH_DURATION_SECONDS
 
 
 def _parse_info(_ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from b2kit._models import (
+from b2kit import (
     ApplicationKey,
     DownloadVersion,
     FileVersion,
@@ -13,10 +13,8 @@ from b2kit._models import (
     UnfinishedLargeFile,
 )
 
-JSON = dict[str, Any]
 
-
-def file_json(version: FileVersion | DownloadVersion) -> JSON:
+def file_json(version: FileVersion | DownloadVersion) -> dict[str, Any]:
     """A file version as B2 spells it (``as_dict`` for listed versions, headers for HEAD results)."""
     if isinstance(version, FileVersion):
         return version.as_dict()
@@ -32,7 +30,7 @@ def file_json(version: FileVersion | DownloadVersion) -> JSON:
     }
 
 
-def part_json(part: Part) -> JSON:
+def part_json(part: Part) -> dict[str, Any]:
     return {
         "fileId": part.file_id,
         "partNumber": part.part_number,
@@ -43,7 +41,7 @@ def part_json(part: Part) -> JSON:
     }
 
 
-def unfinished_json(unfinished: UnfinishedLargeFile) -> JSON:
+def unfinished_json(unfinished: UnfinishedLargeFile) -> dict[str, Any]:
     return {
         "fileId": unfinished.file_id,
         "fileName": unfinished.file_name,
@@ -54,9 +52,9 @@ def unfinished_json(unfinished: UnfinishedLargeFile) -> JSON:
     }
 
 
-def key_json(key: ApplicationKey) -> JSON:
+def key_json(key: ApplicationKey) -> dict[str, Any]:
     """A key as listed; the secret appears only for a key just created."""
-    data: JSON = {
+    data: dict[str, Any] = {
         "applicationKeyId": key.id_,
         "keyName": key.key_name,
         "capabilities": list(key.capabilities),

@@ -6,11 +6,11 @@ import datetime as dt
 
 import click
 
-from b2kit._protocol import ALL_CAPABILITIES, MAX_KEY_VALID_DURATION_SECONDS
 from b2kit.cli._credentials import authorized_api
 from b2kit.cli._errors import B2kitGroup, CommandFailed
 from b2kit.cli._json_views import key_json
 from b2kit.cli._output import Output, output_options
+from b2kit.constants import ALL_CAPABILITIES, MAX_KEY_VALID_DURATION_SECONDS
 
 
 def parse_capabilities(text: str) -> list[str]:

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import click
 
-from b2kit import Bucket
-from b2kit._models import FileVersion
+from b2kit import Bucket, FileVersion
 from b2kit.cli._credentials import authorized_api
 from b2kit.cli._errors import B2kitCommand, CommandFailed
 from b2kit.cli._output import Output, output_options

@@ -17,10 +17,9 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from b2kit._progress import AbstractProgressListener, DoNothingProgressListener
-from b2kit._sync import SyncAction, SyncListener
-from b2kit._sync._actions import describe
+from b2kit import AbstractProgressListener, DoNothingProgressListener
 from b2kit.cli._output import Output, stderr_console
+from b2kit.sync import SyncAction, SyncListener, describe
 
 
 def _bar(transient: bool = False) -> Progress:

@@ -10,10 +10,10 @@ from types import FrameType
 
 import click
 
-from b2kit import _protocol as p
 from b2kit.server import LocalServer, ServerConfig
 
 DEFAULT_DATA_DIR = Path("b2kit-data")
+_DEFAULTS = ServerConfig()
 
 
 @click.command("server")
@@ -33,16 +33,19 @@ DEFAULT_DATA_DIR = Path("b2kit-data")
 @click.option(
     "--absolute-minimum-part-size",
     type=click.IntRange(min=1),
-    default=p.ABSOLUTE_MINIMUM_PART_SIZE,
+    default=_DEFAULTS.absolute_minimum_part_size,
     show_default=True,
 )
 @click.option(
-    "--recommended-part-size", type=click.IntRange(min=1), default=p.RECOMMENDED_PART_SIZE, show_default=True
+    "--recommended-part-size",
+    type=click.IntRange(min=1),
+    default=_DEFAULTS.recommended_part_size,
+    show_default=True,
 )
 @click.option(
     "--token-ttl",
     type=click.IntRange(min=1),
-    default=p.ACCOUNT_TOKEN_TTL_SECONDS,
+    default=_DEFAULTS.token_ttl_seconds,
     show_default=True,
     help="Account token lifetime in seconds.",
 )

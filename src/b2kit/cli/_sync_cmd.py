@@ -9,22 +9,22 @@ from typing import Any
 import click
 
 from b2kit import B2Api
-from b2kit._sync import (
-    B2Folder,
-    CompareMode,
-    LocalFolder,
-    NewerMode,
-    SyncActionsFailed,
-    Synchronizer,
-    SyncOptions,
-    SyncReport,
-)
-from b2kit._sync._execution import SyncFolder
 from b2kit.cli._credentials import authorized_api
 from b2kit.cli._errors import B2kitCommand, CommandFailed
 from b2kit.cli._output import Output, output_options
 from b2kit.cli._progress_ui import sync_listener
 from b2kit.cli._uris import parse_b2_path
+from b2kit.sync import (
+    B2Folder,
+    CompareMode,
+    LocalFolder,
+    NewerMode,
+    SyncActionsFailed,
+    SyncFolder,
+    Synchronizer,
+    SyncOptions,
+    SyncReport,
+)
 
 
 def sync_folder(text: str, api_factory: Callable[[], B2Api]) -> SyncFolder:

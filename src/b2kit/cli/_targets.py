@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from b2kit import B2Api, Bucket
-from b2kit._models import DownloadVersion, FileVersion
+from b2kit import B2Api, Bucket, DownloadVersion, FileVersion
 from b2kit.cli._uris import B2FileId, B2Path, B2Uri
 
 

@@ -1,0 +1,473 @@
+"""Bucket: file operations inside one bucket, and the bucket's own settings.
+
+A Bucket is a thin handle: listing and metadata calls go to the session; uploads, downloads and copies go to
+the transfer managers of its :class:`B2Api` (which own threads, part planning and checks).
+Upload and copy settings travel as one options object (:class:`UploadOptions`,
+:class:`CopyOptions`); the few most common ones are also plain arguments, as in b2sdk.
+
+:meth:`Bucket.ls` emulates folders on B2's flat namespace the way b2sdk does: it lists with a prefix and,
+when a page ends inside a sub-folder, jumps past that folder instead of paging through its contents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, overload
+
+from b2kit import _protocol as p
+from b2kit._models import (
+    DownloadVersion,
+    EncryptionSetting,
+    FileIdAndName,
+    FileRetentionSetting,
+    FileVersion,
+    LegalHold,
+    Part,
+    UnfinishedLargeFile,
+)
+from b2kit._transfer._copy import CopyOptions
+from b2kit._transfer._download import DownloadedFile
+from b2kit._transfer._download_dest import AbstractDownloadDestination, download_to_destination
+from b2kit._transfer._progress import AbstractProgressListener
+from b2kit._transfer._upload import UploadOptions
+from b2kit._transfer._upload_source import UploadSource, UploadSourceBytes, UploadSourceLocalFile
+
+if TYPE_CHECKING:
+    from b2kit._api._b2api import B2Api
+
+LIST_FILE_NAMES_MAX = p.MAX_LIST_FILE_COUNT
+DEFAULT_UNFINISHED_BATCH = p.MAX_UNFINISHED_LIST_COUNT
+
+
+def _with_metadata(
+    options: UploadOptions | None, content_type: str | None, file_info: Mapping[str, str] | None
+) -> UploadOptions:
+    opts = options or UploadOptions()
+    if content_type is not None:
+        opts = dataclasses.replace(opts, content_type=content_type)
+    if file_info is not None:
+        opts = dataclasses.replace(opts, file_info=dict(file_info))
+    return opts
+
+
+class Bucket:
+    """One bucket of the account: its settings and the files in it."""
+
+    def __init__(
+        self,
+        api: B2Api,
+        id_: str,
+        name: str | None = None,
+        type_: str | None = None,
+        bucket_info: Mapping[str, str] | None = None,
+        cors_rules: Sequence[Mapping[str, Any]] | None = None,
+        lifecycle_rules: Sequence[Mapping[str, Any]] | None = None,
+        revision: int | None = None,
+        bucket_dict: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.api = api
+        self.id_ = id_
+        self.name = name
+        self.type_ = type_
+        self.bucket_info = dict(bucket_info or {})
+        self.cors_rules = list(cors_rules or [])
+        self.lifecycle_rules = list(lifecycle_rules or [])
+        self.revision = revision
+        self.bucket_dict = dict(bucket_dict or {})
+
+    @classmethod
+    def from_api_bucket_dict(cls, api: B2Api, bucket_dict: Mapping[str, Any]) -> Bucket:
+        """A Bucket from a bucket JSON object (protocol §4.5)."""
+        bucket = cls(api, bucket_dict["bucketId"])
+        bucket._load(bucket_dict)
+        return bucket
+
+    def _load(self, bucket_dict: Mapping[str, Any]) -> None:
+        """Take the settings of a bucket JSON object."""
+        self.name = bucket_dict["bucketName"]
+        self.type_ = bucket_dict.get("bucketType")
+        self.bucket_info = dict(bucket_dict.get("bucketInfo") or {})
+        self.cors_rules = list(bucket_dict.get("corsRules") or [])
+        self.lifecycle_rules = list(bucket_dict.get("lifecycleRules") or [])
+        self.revision = bucket_dict.get("revision")
+        self.bucket_dict = dict(bucket_dict)
+
+    def _name(self) -> str:
+        if self.name is None:
+            self.name = self.api.get_bucket_by_id(self.id_).name
+        if self.name is None:
+            raise ValueError(f"bucket {self.id_} has no name")
+        return self.name
+
+    def get_id(self) -> str:
+        return self.id_
+
+    def as_dict(self) -> dict[str, Any]:
+        """The bucket's JSON shape (what B2 returned, with our current knowledge of its settings)."""
+        return {
+            **self.bucket_dict,
+            "accountId": self.bucket_dict.get("accountId", self.api.get_account_id()),
+            "bucketId": self.id_,
+            "bucketName": self.name,
+            "bucketType": self.type_,
+            "bucketInfo": self.bucket_info,
+            "corsRules": self.cors_rules,
+            "lifecycleRules": self.lifecycle_rules,
+            "revision": self.revision,
+        }
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Bucket) and other.id_ == self.id_
+
+    def __hash__(self) -> int:
+        return hash(self.id_)
+
+    def __repr__(self) -> str:
+        return f"Bucket<{self.id_},{self.name},{self.type_}>"
+
+    # --- bucket settings -----------------------------------------------------------------------------------
+
+    def update(
+        self,
+        bucket_type: str | None = None,
+        bucket_info: Mapping[str, str] | None = None,
+        cors_rules: Sequence[Mapping[str, Any]] | None = None,
+        lifecycle_rules: Sequence[Mapping[str, Any]] | None = None,
+        if_revision_is: int | None = None,
+        *,
+        default_server_side_encryption: EncryptionSetting | None = None,
+        default_retention: Mapping[str, Any] | None = None,
+        is_file_lock_enabled: bool | None = None,
+    ) -> Bucket:
+        """Change the given settings (others stay); returns the updated bucket (Conflict if stale)."""
+        response = self.api.session.update_bucket(
+            self.api.get_account_id(),
+            self.id_,
+            bucket_type=bucket_type,
+            bucket_info=bucket_info,
+            cors_rules=cors_rules,
+            lifecycle_rules=lifecycle_rules,
+            if_revision_is=if_revision_is,
+            default_server_side_encryption=default_server_side_encryption,
+            default_retention=default_retention,
+            is_file_lock_enabled=is_file_lock_enabled,
+        )
+        self._load(response)
+        return Bucket.from_api_bucket_dict(self.api, response)
+
+    def set_type(self, bucket_type: str) -> Bucket:
+        """Make the bucket ``allPublic`` or ``allPrivate``."""
+        return self.update(bucket_type=bucket_type)
+
+    def set_info(self, new_bucket_info: Mapping[str, str], if_revision_is: int | None = None) -> Bucket:
+        """Replace the bucket info map."""
+        return self.update(bucket_info=new_bucket_info, if_revision_is=if_revision_is)
+
+    def get_notification_rules(self) -> list[dict[str, Any]]:
+        return self.api.session.get_bucket_notification_rules(self.id_)
+
+    def set_notification_rules(self, rules: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return self.api.session.set_bucket_notification_rules(self.id_, rules)
+
+    # --- listing -------------------------------------------------------------------------------------------
+
+    def list_file_names(
+        self, start_filename: str | None = None, max_entries: int | None = None, prefix: str | None = None
+    ) -> Iterator[FileVersion]:
+        """Current versions of files (names in order), from ``start_filename``, at most ``max_entries``."""
+        start: str | None = start_filename
+        remaining = max_entries
+        while remaining is None or remaining > 0:
+            count = LIST_FILE_NAMES_MAX if remaining is None else min(remaining, LIST_FILE_NAMES_MAX)
+            response = self.api.session.list_file_names(self.id_, start, count, prefix)
+            for entry in response["files"]:
+                yield FileVersion.from_api_response(entry)
+            if remaining is not None:
+                remaining -= len(response["files"])
+            start = response.get("nextFileName")
+            if start is None:
+                return
+
+    def list_file_versions(
+        self,
+        start_filename: str | None = None,
+        start_file_id: str | None = None,
+        max_entries: int | None = None,
+        prefix: str | None = None,
+    ) -> Iterator[FileVersion]:
+        """Every version (uploads, hide markers, unfinished large files), names ascending, newest first."""
+        start_name, start_id = start_filename, start_file_id
+        remaining = max_entries
+        while remaining is None or remaining > 0:
+            count = LIST_FILE_NAMES_MAX if remaining is None else min(remaining, LIST_FILE_NAMES_MAX)
+            response = self.api.session.list_file_versions(self.id_, start_name, start_id, count, prefix)
+            for entry in response["files"]:
+                yield FileVersion.from_api_response(entry)
+            if remaining is not None:
+                remaining -= len(response["files"])
+            start_name, start_id = response.get("nextFileName"), response.get("nextFileId")
+            if start_name is None:
+                return
+
+    def ls(
+        self,
+        folder_to_list: str = "",
+        show_versions: bool = False,
+        recursive: bool = False,
+        fetch_count: int | None = LIST_FILE_NAMES_MAX,
+    ) -> Iterator[tuple[FileVersion, str | None]]:
+        """Yield ``(file_version, folder_name)`` for the files and folders directly in ``folder_to_list``.
+
+        ``folder_name`` is None for a file; for a sub-folder it is its full name ending in ``/`` (yielded
+        once, with the first file found in it). With ``recursive`` every file below is yielded and no
+        folders; with ``show_versions`` every version is yielded instead of the current one.
+        """
+        prefix = folder_to_list
+        if prefix and not prefix.endswith("/"):
+            prefix += "/"
+        count = fetch_count or LIST_FILE_NAMES_MAX
+        session = self.api.session
+        start_name: str | None = prefix
+        start_id: str | None = None
+        current_dir: str | None = None
+        while True:
+            if show_versions:
+                response = session.list_file_versions(self.id_, start_name, start_id, count, prefix)
+            else:
+                response = session.list_file_names(self.id_, start_name, count, prefix)
+            for entry in response["files"]:
+                version = FileVersion.from_api_response(entry)
+                if not version.file_name.startswith(prefix):
+                    return
+                after_prefix = version.file_name[len(prefix) :]
+                if recursive or "/" not in after_prefix:
+                    yield version, None
+                    current_dir = None
+                    continue
+                folder = after_prefix.split("/", 1)[0] + "/"
+                if folder != current_dir:
+                    current_dir = folder
+                    yield version, prefix + folder
+            next_name = response.get("nextFileName")
+            if next_name is None:
+                return
+            if current_dir is None:
+                start_name, start_id = next_name, response.get("nextFileId")
+            else:
+                # Skip the rest of the folder: "0" is the character right after "/".
+                start_name = max(next_name, prefix + current_dir[:-1] + "0")
+                start_id = None
+
+    def list_unfinished_large_files(
+        self, start_file_id: str | None = None, batch_size: int | None = None, prefix: str | None = None
+    ) -> Iterator[UnfinishedLargeFile]:
+        """Large files started and neither finished nor cancelled, oldest first."""
+        start = start_file_id
+        count = min(batch_size or DEFAULT_UNFINISHED_BATCH, DEFAULT_UNFINISHED_BATCH)
+        while True:
+            response = self.api.session.list_unfinished_large_files(self.id_, start, count, prefix)
+            for entry in response["files"]:
+                yield UnfinishedLargeFile.from_api_response(entry)
+            start = response.get("nextFileId")
+            if start is None:
+                return
+
+    def list_parts(
+        self, file_id: str, start_part_number: int | None = None, batch_size: int | None = None
+    ) -> Iterator[Part]:
+        """The uploaded parts of one of this bucket's unfinished large files."""
+        return self.api.list_parts(file_id, start_part_number, batch_size)
+
+    # --- file info -----------------------------------------------------------------------------------------
+
+    def get_file_info_by_id(self, file_id: str) -> FileVersion:
+        """The version with this id."""
+        return FileVersion.from_api_response(self.api.session.get_file_info_by_id(file_id))
+
+    def get_file_info_by_name(self, file_name: str) -> DownloadVersion:
+        """The current version of ``file_name`` (from a HEAD request); FileNotPresent when there is none."""
+        headers = self.api.session.get_file_info_by_name(self._name(), file_name)
+        return DownloadVersion.from_response_headers(headers)
+
+    # --- uploads -------------------------------------------------------------------------------------------
+
+    def upload(
+        self,
+        upload_source: UploadSource | BinaryIO | IO[bytes],
+        file_name: str,
+        progress_listener: AbstractProgressListener | None = None,
+        *,
+        options: UploadOptions | None = None,
+    ) -> FileVersion:
+        """Upload from any source: an UploadSource (known length) or a readable binary stream (unbound)."""
+        manager = self.api.upload_manager
+        if isinstance(upload_source, UploadSource):
+            response = manager.upload(self.id_, file_name, upload_source, options, progress_listener)
+        else:
+            stream: Any = upload_source
+            response = manager.upload_unbound_stream(self.id_, file_name, stream, options, progress_listener)
+        return FileVersion.from_api_response(response)
+
+    def upload_bytes(
+        self,
+        data_bytes: bytes,
+        file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        *,
+        options: UploadOptions | None = None,
+    ) -> FileVersion:
+        """Upload bytes held in memory as ``file_name``."""
+        return self.upload(
+            UploadSourceBytes(data_bytes),
+            file_name,
+            progress_listener,
+            options=_with_metadata(options, content_type, file_info),
+        )
+
+    def upload_local_file(
+        self,
+        local_file: str | os.PathLike[str],
+        file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        *,
+        options: UploadOptions | None = None,
+    ) -> FileVersion:
+        """Upload a local file as ``file_name``, recording its mtime as ``src_last_modified_millis``."""
+        source = UploadSourceLocalFile(Path(local_file))
+        opts = _with_metadata(options, content_type, file_info)
+        mtime = source.last_modified_millis
+        if mtime is not None and p.SRC_LAST_MODIFIED_MILLIS not in opts.file_info:
+            opts = dataclasses.replace(
+                opts, file_info={**opts.file_info, p.SRC_LAST_MODIFIED_MILLIS: str(mtime)}
+            )
+        return self.upload(source, file_name, progress_listener, options=opts)
+
+    # --- downloads -----------------------------------------------------------------------------------------
+
+    @overload
+    def download_file_by_name(
+        self,
+        file_name: str,
+        download_dest: None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        range_: tuple[int, int] | None = None,
+        *,
+        encryption: EncryptionSetting | None = None,
+    ) -> DownloadedFile: ...
+
+    @overload
+    def download_file_by_name(
+        self,
+        file_name: str,
+        download_dest: AbstractDownloadDestination,
+        progress_listener: AbstractProgressListener | None = None,
+        range_: tuple[int, int] | None = None,
+        *,
+        encryption: EncryptionSetting | None = None,
+    ) -> dict[str, Any]: ...
+
+    def download_file_by_name(
+        self,
+        file_name: str,
+        download_dest: AbstractDownloadDestination | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        range_: tuple[int, int] | None = None,
+        *,
+        encryption: EncryptionSetting | None = None,
+    ) -> DownloadedFile | dict[str, Any]:
+        """Download the current version of ``file_name`` (see :meth:`B2Api.download_file_by_id`)."""
+        downloaded = self.api.download_manager.download_file_by_name(
+            self._name(), file_name, progress_listener, range_, encryption
+        )
+        if download_dest is None:
+            return downloaded
+        return download_to_destination(downloaded, download_dest)
+
+    def download_file_by_id(
+        self,
+        file_id: str,
+        progress_listener: AbstractProgressListener | None = None,
+        range_: tuple[int, int] | None = None,
+        *,
+        encryption: EncryptionSetting | None = None,
+    ) -> DownloadedFile:
+        """Download a version of a file in this bucket by id (unread body; use ``with``)."""
+        return self.api.download_manager.download_file_by_id(file_id, progress_listener, range_, encryption)
+
+    def get_download_url(self, filename: str) -> str:
+        """The URL that downloads the current version of ``filename``."""
+        return self.api.get_download_url_for_file_name(self._name(), filename)
+
+    def get_download_authorization(self, file_name_prefix: str, valid_duration_in_seconds: int) -> str:
+        """A token that lets anyone download files starting with ``file_name_prefix`` for a while."""
+        response = self.api.session.get_download_authorization(
+            self.id_, file_name_prefix, valid_duration_in_seconds
+        )
+        return str(response["authorizationToken"])
+
+    # --- changes to files ----------------------------------------------------------------------------------
+
+    def hide_file(self, file_name: str) -> FileVersion:
+        """Add a hide marker so ``file_name`` disappears from name listings and downloads by name."""
+        return FileVersion.from_api_response(self.api.session.hide_file(self.id_, file_name))
+
+    def delete_file_version(self, file_id: str, file_name: str) -> FileIdAndName:
+        """Permanently delete one version of a file."""
+        return self.api.delete_file_version(file_id, file_name)
+
+    def cancel_large_file(self, file_id: str) -> FileIdAndName:
+        """Cancel an unfinished large file."""
+        return self.api.cancel_large_file(file_id)
+
+    def update_file_retention(
+        self,
+        file_id: str,
+        file_name: str,
+        file_retention: FileRetentionSetting,
+        bypass_governance: bool = False,
+    ) -> FileRetentionSetting:
+        response = self.api.session.update_file_retention(
+            file_id, file_name, file_retention, bypass_governance
+        )
+        return FileRetentionSetting.from_response(response.get("fileRetention"))
+
+    def update_file_legal_hold(self, file_id: str, file_name: str, legal_hold: LegalHold) -> LegalHold | None:
+        response = self.api.session.update_file_legal_hold(file_id, file_name, legal_hold)
+        return LegalHold.from_response(response.get("legalHold"))
+
+    def copy(
+        self,
+        file_id: str,
+        new_file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        offset: int = 0,
+        length: int | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        *,
+        options: CopyOptions | None = None,
+    ) -> FileVersion:
+        """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range).
+
+        Giving ``content_type`` or ``file_info`` replaces the source's metadata; otherwise it is kept.
+        """
+        opts = options or CopyOptions()
+        changes: dict[str, Any] = {"destination_bucket_id": opts.destination_bucket_id or self.id_}
+        if content_type is not None:
+            changes["content_type"] = content_type
+        if file_info is not None:
+            changes["file_info"] = dict(file_info)
+        if offset:
+            changes["offset"] = offset
+        if length is not None:
+            changes["length"] = length
+        opts = dataclasses.replace(opts, **changes)
+        response = self.api.copy_manager.copy(file_id, new_file_name, opts, progress_listener)
+        return FileVersion.from_api_response(response)

@@ -1,0 +1,1 @@
+"""Layer 4, session: fills in URLs and tokens, re-authorizes on expiry, pools upload URLs."""
