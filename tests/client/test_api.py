@@ -230,3 +230,13 @@ def test_download_tuning_reaches_the_download_manager(make_api, tmp_path):
     target = tmp_path / "tuned.bin"
     api.download_file_by_id(version.id_).save_to(target)
     assert target.read_bytes() == data
+
+
+def test_reserve_connections_only_grows_the_connection_pool(api: B2Api):
+    http = api.raw_api.b2_http
+    assert isinstance(http, B2Http)
+    before = http.max_connections
+    api.reserve_connections(before + 50)
+    api.reserve_connections(2)
+    assert http.max_connections == before + 50
+    assert api.list_buckets() == []

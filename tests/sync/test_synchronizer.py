@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
@@ -44,6 +45,32 @@ def test_up_and_down_round_trip_nested_tree_byte_for_byte(tmp_path, bucket, make
     down = sync(B2Folder(bucket, "backup"), LocalFolder(tmp_path / "dst"))
     assert down.counts == {"download": len(content)}
     assert read_tree(tmp_path / "dst") == content
+
+
+class WaitForEachOther(SyncListener):
+    """Holds every transfer until ``count`` have started: only passes when that many run at once."""
+
+    def __init__(self, count):
+        self.barrier = threading.Barrier(count, timeout=60)
+
+    def action_started(self, action):
+        self.barrier.wait()
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_default_options_move_many_small_files_at_once(tmp_path, bucket, direction):
+    count = 24  # more than the 10 at once of a fixed thread count
+    local = tmp_path / "files"
+    local.mkdir()
+    for index in range(count):
+        (local / f"f{index:02d}").write_bytes(os.urandom(100))
+    if direction == "down":
+        sync(LocalFolder(local), B2Folder(bucket, "many"))
+        local = tmp_path / "back"
+    synchronizer = Synchronizer(SyncOptions(), WaitForEachOther(count))
+    pair = (LocalFolder(local), B2Folder(bucket, "many"))
+    report = synchronizer.sync_folders(*(pair if direction == "up" else pair[::-1]))
+    assert report.files_transferred == count
 
 
 def test_upload_records_source_mtime_and_download_restores_it(tmp_path, bucket, make_tree):

@@ -113,6 +113,16 @@ class B2Api:
             if self._own_http is not None:
                 self._own_http.resize(max_workers)
 
+    def reserve_connections(self, count: int) -> None:
+        """Keep at least ``count`` connections per host for callers sending that many requests at once.
+
+        Beyond the pool's size every request would open a new connection and drop it afterwards, paying a
+        TCP handshake (one round trip) each time.
+        """
+        with self._pool_lock:
+            if self._own_http is not None and count > self._own_http.max_connections:
+                self._own_http.resize(count)
+
     def get_thread_pool(self) -> ThreadPoolExecutor:
         """The executor that uploads, downloads and copies run on (created on first use)."""
         with self._pool_lock:

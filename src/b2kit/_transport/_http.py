@@ -185,10 +185,12 @@ class B2Http:
         self._json_timeout = urllib3.Timeout(connect=connect_timeout, read=json_read_timeout)
         agent = _user_agent()
         self.user_agent = f"{agent} {user_agent_append}" if user_agent_append else agent
+        self.max_connections = max_connections
         self._pool = _pool_manager(max_connections)
 
     def resize(self, max_connections: int) -> None:
         """Keep up to ``max_connections`` idle connections per host (call before heavy use)."""
+        self.max_connections = max_connections
         old, self._pool = self._pool, _pool_manager(max_connections)
         old.clear()
 

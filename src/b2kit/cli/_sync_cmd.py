@@ -86,7 +86,10 @@ def report_json(report: SyncReport) -> dict[str, Any]:
 )
 @click.option("--dry-run", is_flag=True, help="print what would be done, do nothing")
 @click.option(
-    "--threads", type=click.IntRange(1, 64), default=10, show_default=True, help="parallel file transfers"
+    "--threads",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="files moved at once (default: many small files at once, a few large ones)",
 )
 @output_options(json_flag=True)
 def sync_cmd(source: str, destination: str, **flags: Any) -> None:

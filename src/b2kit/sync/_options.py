@@ -34,6 +34,9 @@ class SyncOptions:
     version); ``keep_days`` instead hides them on B2 and deletes versions older than that many days.
     File regexes match from the start of the relative path (``re.match``); an include regex overrides
     the exclude regexes. Directory regexes must match a whole relative directory path.
+    ``max_workers`` is how many files move at once; None (the default) fits it to the work: many small
+    files at once (they wait on round trips, not bandwidth), a few large ones (each already runs parallel
+    streams). See :class:`~b2kit._sync._synchronizer.Synchronizer`.
     """
 
     compare: CompareMode = CompareMode.MODTIME
@@ -47,7 +50,7 @@ class SyncOptions:
     follow_symlinks: bool = True
     dry_run: bool = False
     allow_empty_source: bool = False
-    max_workers: int = 10
+    max_workers: int | None = None
 
     def __post_init__(self) -> None:
         if self.delete and self.keep_days is not None:
@@ -56,7 +59,7 @@ class SyncOptions:
             raise InvalidSyncOptions("keep_days must not be negative")
         if self.compare_threshold < 0:
             raise InvalidSyncOptions("compare_threshold must not be negative")
-        if self.max_workers < 1:
+        if self.max_workers is not None and self.max_workers < 1:
             raise InvalidSyncOptions("max_workers must be at least 1")
         for pattern in (*self.exclude_regexes, *self.include_regexes, *self.exclude_dir_regexes):
             try:

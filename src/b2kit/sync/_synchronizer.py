@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from b2kit.sync._actions import SyncAction
+from b2kit.sync._actions import TRANSFER_ACTIONS, SyncAction
 from b2kit.sync._b2_folder import B2Folder
 from b2kit.sync._entries import SyncEntry
 from b2kit.sync._errors import (
@@ -27,6 +28,37 @@ from b2kit.sync._report import ReportBuilder, SyncListener, SyncReport
 
 _QUEUE_PER_WORKER = 4
 
+SMALL_FILE_BYTES = 256 * 1024
+"""Files up to this size go in the small-file lane: their time is round trips, and each holds at most its own
+size in memory while it moves."""
+SMALL_FILE_WORKERS = 64
+"""Small files moving at once when SyncOptions.max_workers is None."""
+LARGE_FILE_WORKERS = 4
+"""Larger files moving at once when SyncOptions.max_workers is None; each already runs parallel streams on
+the B2Api's transfer threads."""
+
+
+class _Lane:
+    """A thread pool with a bounded queue in front of it: submitting blocks while the queue is full."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self.workers = workers
+        self._slots = threading.BoundedSemaphore(workers * _QUEUE_PER_WORKER)
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix=name)
+
+    def submit(self, task: Callable[[], None]) -> None:
+        self._slots.acquire()
+        future: Future[None] = self._pool.submit(task)
+        future.add_done_callback(lambda _f: self._slots.release())
+
+    def shutdown(self, cancel: bool) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+def _plan_bytes(plan: list[SyncAction]) -> int:
+    """Bytes the plan moves (its transfer's size; hides and deletes move none)."""
+    return sum(action.size for action in plan if isinstance(action, TRANSFER_ACTIONS))
+
 
 def direction_of(source: SyncFolder, dest: SyncFolder) -> Direction:
     """Local→B2 is UP, B2→local is DOWN, B2→B2 is COPY; local→local is refused."""
@@ -44,7 +76,8 @@ class Synchronizer:
 
     Each name's actions (transfer first, then hides/deletes) run in order as one task, so an old version
     is never deleted when its replacement failed. At most ``max_workers`` tasks run and a few more wait,
-    so memory stays bounded however large the trees are.
+    so memory stays bounded however large the trees are. With ``max_workers`` None, files up to
+    SMALL_FILE_BYTES run SMALL_FILE_WORKERS at a time and larger ones LARGE_FILE_WORKERS at a time.
     """
 
     def __init__(self, options: SyncOptions, listener: SyncListener | None = None) -> None:
@@ -78,7 +111,12 @@ class Synchronizer:
         )
         self._cancelled.clear()
         runner = ActionRunner(source, dest, self.listener, self._cancelled)
-        self._run_all((plan for plan in plans if plan), runner, builder)
+        lanes = self._lanes()
+        for folder in (source, dest):
+            if isinstance(folder, B2Folder):
+                api = folder.bucket.api
+                api.reserve_connections(sum(lane.workers for lane in lanes) + api.max_upload_workers)
+        self._run_all((plan for plan in plans if plan), runner, builder, lanes)
         report = builder.build(time.monotonic() - started)
         if self._cancelled.is_set():
             raise SyncCancelled("sync cancelled; no partial files were left")
@@ -111,32 +149,41 @@ class Synchronizer:
                 builder.source_files += 1
             yield entry
 
+    def _lanes(self) -> tuple[_Lane, ...]:
+        """One lane of ``max_workers``, or (small files, larger files) when it is None."""
+        if self.options.max_workers is not None:
+            return (_Lane(self.options.max_workers, "b2kit-sync"),)
+        return (_Lane(SMALL_FILE_WORKERS, "b2kit-sync-small"), _Lane(LARGE_FILE_WORKERS, "b2kit-sync-large"))
+
     def _run_all(
-        self, plans: Iterator[list[SyncAction]], runner: ActionRunner, builder: ReportBuilder
+        self,
+        plans: Iterator[list[SyncAction]],
+        runner: ActionRunner,
+        builder: ReportBuilder,
+        lanes: tuple[_Lane, ...],
     ) -> None:
-        """Submit every plan to the pool (blocking while it is full) and wait for all of them."""
-        slots = threading.BoundedSemaphore(self.options.max_workers * _QUEUE_PER_WORKER)
-        pool = ThreadPoolExecutor(self.options.max_workers, thread_name_prefix="b2kit-sync")
+        """Submit every plan to its lane (blocking while that lane is full) and wait for all of them."""
         try:
             for plan in plans:
                 if runner.cancelled.is_set():
                     break
-                slots.acquire()
-                future: Future[None] = pool.submit(self._run_plan, plan, runner, builder)
-                future.add_done_callback(lambda _f: slots.release())
-            pool.shutdown(wait=True)
+                lane = lanes[-1] if _plan_bytes(plan) > SMALL_FILE_BYTES else lanes[0]
+                lane.submit(functools.partial(self._run_plan, plan, runner, builder))
+            for lane in lanes:
+                lane.shutdown(cancel=False)
         except KeyboardInterrupt:
-            self._abort(pool, runner)
+            self._abort(lanes, runner)
             raise SyncCancelled("sync interrupted; no partial files were left") from None
         except BaseException:
-            self._abort(pool, runner)
+            self._abort(lanes, runner)
             raise
 
     @staticmethod
-    def _abort(pool: ThreadPoolExecutor, runner: ActionRunner) -> None:
+    def _abort(lanes: tuple[_Lane, ...], runner: ActionRunner) -> None:
         """Stop queued tasks, make running transfers abort, and wait until every worker is done."""
         runner.cancelled.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        for lane in lanes:
+            lane.shutdown(cancel=True)
 
     def _run_plan(self, plan: list[SyncAction], runner: ActionRunner, builder: ReportBuilder) -> None:
         """Run one name's actions in order; stop at the first failure (never delete after a failed copy)."""
