@@ -27,12 +27,19 @@ from b2kit._protocol import (
     LARGE_FILE_SHA1_INFO_KEY,
     MAX_UNFINISHED_LIST_COUNT,
 )
+from b2kit._transfer._file_range_body import FileRangeBody
 from b2kit._transfer._parallel import run_all
 from b2kit._transfer._part_planning import PartRange, PartSizeLimits, is_large_file, plan_parts
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter, StreamProgress
 from b2kit._transfer._session_contract import TransferSession
 from b2kit._transfer._source_digest import digest_source
-from b2kit._transfer._upload_source import HashingStream, SourceChangedError, UploadSource, UploadSourceBytes
+from b2kit._transfer._upload_source import (
+    HashingStream,
+    SourceChangedError,
+    UploadSource,
+    UploadSourceBytes,
+    UploadSourceLocalFileRange,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -229,27 +236,46 @@ class UploadManager:
         encryption: EncryptionSetting | None,
         known_sha1: str | None = None,
     ) -> str:
-        """Send one part; its SHA-1 goes in the header when known, else after the body (hashed on the way)."""
+        """Send one part; its SHA-1 goes in the header when known, else after the body (hashed on the way).
+
+        A part of a local file whose SHA-1 is known goes out by ``sendfile``, never read into Python.
+        """
+        if known_sha1 is not None and isinstance(source, UploadSourceLocalFileRange):
+            body = FileRangeBody(source.path, source.offset + part.offset, part.length, progress)
+            response = self._send_part(
+                file_id, part, len(body), known_sha1, cast(IO[bytes], body), encryption
+            )
+            _check_sha1(response, known_sha1, f"part {part.number}")
+            return known_sha1
         opener = functools.partial(source.open_range, part.offset, part.length)
-        with HashingStream(opener, part.length, known_sha1 is None, progress, known_sha1) as body:
-            try:
-                response = self._session.upload_part(
-                    file_id,
-                    part.number,
-                    len(body),
-                    known_sha1 or HEX_DIGITS_AT_END,
-                    _as_body(body),
-                    server_side_encryption=encryption,
-                )
-            except BadRequest as error:
-                if known_sha1 is not None and "sha1" in str(error).lower():
-                    raise SourceChangedError(
-                        f"part {part.number} changed after its SHA-1 was computed: {error}"
-                    ) from error
-                raise
-            sha1 = body.hexdigest()
+        with HashingStream(opener, part.length, known_sha1 is None, progress, known_sha1) as stream:
+            response = self._send_part(
+                file_id, part, len(stream), known_sha1 or HEX_DIGITS_AT_END, _as_body(stream), encryption
+            )
+            sha1 = stream.hexdigest()
         _check_sha1(response, sha1, f"part {part.number}")
         return sha1
+
+    def _send_part(
+        self,
+        file_id: str,
+        part: PartRange,
+        length: int,
+        sha1: str,
+        body: IO[bytes],
+        encryption: EncryptionSetting | None,
+    ) -> dict[str, Any]:
+        """``b2_upload_part``; a SHA-1 mismatch of a part hashed beforehand means the source changed."""
+        try:
+            return self._session.upload_part(
+                file_id, part.number, length, sha1, body, server_side_encryption=encryption
+            )
+        except BadRequest as error:
+            if sha1 != HEX_DIGITS_AT_END and "sha1" in str(error).lower():
+                raise SourceChangedError(
+                    f"part {part.number} changed after its SHA-1 was computed: {error}"
+                ) from error
+            raise
 
     # --- resume --------------------------------------------------------------------------------------------
 

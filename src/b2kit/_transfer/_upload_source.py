@@ -119,6 +119,11 @@ class UploadSourceLocalFileRange(UploadSource):
         return self._path
 
     @property
+    def offset(self) -> int:
+        """Where the range starts in the file."""
+        return self._offset
+
+    @property
     def content_length(self) -> int:
         """Bytes in the range."""
         return self._length

@@ -45,6 +45,7 @@ from b2kit._exceptions import (
 )
 from b2kit._models import JSON
 from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
+from b2kit._transport._sendfile import POOL_CLASSES
 
 logger = logging.getLogger(__name__)
 
@@ -308,9 +309,11 @@ class B2Http:
 
 
 def _pool_manager(max_connections: int) -> urllib3.PoolManager:
-    return urllib3.PoolManager(
+    manager = urllib3.PoolManager(
         num_pools=16, maxsize=max(1, max_connections), block=False, blocksize=BLOCK_SIZE
     )
+    manager.pool_classes_by_scheme = POOL_CLASSES  # bodies with send_to() go out by sendfile
+    return manager
 
 
 def _query_value(value: Any) -> str:
