@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from b2kit._transfer._file_range_body import FileRangeBody
-from b2kit._transport._sendfile import SelfSendingBody
 from b2kit._transfer._upload_source import SourceChangedError
+from b2kit._transport._sendfile import SelfSendingBody
 
 
 def _received(body: FileRangeBody) -> bytes:
