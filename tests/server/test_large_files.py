@@ -237,6 +237,27 @@ def test_finish_with_wrong_sha1_is_part_sha1_mismatch(wire, bucket):
     assert (reply.status, reply.code) == (400, "part_sha1_mismatch")
 
 
+@pytest.mark.parametrize("listed_form", ["unverified", "bare"])
+def test_do_not_verify_parts_answer_unverified_and_finish_takes_either_form(wire, bucket, listed_form):
+    started = _start(wire, bucket["bucketId"])
+    target = _part_url(wire, started["fileId"])
+    parts = [b"a" * MIN_PART, b"b"]
+    answers = [_put_part(wire, target, n, data, sha1="do_not_verify").json for n, data in enumerate(parts, 1)]
+    assert [a["contentSha1"] for a in answers] == [f"unverified:{_sha1(d)}" for d in parts]
+    listed = wire.ok("b2_list_parts", {"fileId": started["fileId"]})["parts"]
+    assert [p["contentSha1"] for p in listed] == [f"unverified:{_sha1(d)}" for d in parts]
+    sha1s = [p["contentSha1"] for p in listed] if listed_form == "unverified" else [_sha1(d) for d in parts]
+    finished = wire.ok("b2_finish_large_file", {"fileId": started["fileId"], "partSha1Array": sha1s})
+    assert finished["contentLength"] == MIN_PART + 1
+    wrong = [f"unverified:{'0' * 40}", _sha1(parts[1])]
+    again = _start(wire, bucket["bucketId"], "again.bin")
+    target = _part_url(wire, again["fileId"])
+    for n, data in enumerate(parts, 1):
+        assert _put_part(wire, target, n, data, sha1="do_not_verify").status == 200
+    reply = wire.call("b2_finish_large_file", {"fileId": again["fileId"], "partSha1Array": wrong})
+    assert (reply.status, reply.code) == (400, "part_sha1_mismatch")
+
+
 def test_finish_with_small_middle_part_is_refused(wire, bucket):
     started = _start(wire, bucket["bucketId"])
     target = _part_url(wire, started["fileId"])

@@ -55,7 +55,7 @@ def finish_problem(parts: list[PartRecord], sha1s: list[str], minimum_part_size:
     if len(sha1s) < len(parts):
         return bad_request(f"partSha1Array has {len(sha1s)} entries but {len(parts)} parts were uploaded")
     for part, sha1 in zip(parts, sha1s, strict=True):
-        if not isinstance(sha1, str) or sha1.lower() != part.sha1:
+        if not isinstance(sha1, str) or bare_sha1(sha1) != bare_sha1(part.sha1):
             return bad_request(f"Part number {part.number} has a different SHA-1", p.PART_SHA1_MISMATCH)
     for part in parts[:-1]:
         if part.size < minimum_part_size:
@@ -63,6 +63,12 @@ def finish_problem(parts: list[PartRecord], sha1s: list[str], minimum_part_size:
                 f"Part number {part.number} is {part.size} bytes, below the minimum {minimum_part_size}"
             )
     return None
+
+
+def bare_sha1(value: str) -> str:
+    """A part SHA-1 without its ``unverified:`` prefix: ``partSha1Array`` may repeat either form."""
+    lowered = value.lower()
+    return lowered.removeprefix(p.UNVERIFIED_PREFIX)
 
 
 def unfinished(conn: sqlite3.Connection, file_id: str) -> sqlite3.Row:
@@ -259,8 +265,6 @@ def _receive_part(request: Request, principal: Principal, file_id: str) -> dict[
     except B2Error:
         request.app.blobs.discard(received)
         raise
-    if sha1.startswith(p.UNVERIFIED_PREFIX):
-        sha1 = received.sha1
     return store_part(request, file_id, number, received, sha1)
 
 
