@@ -14,6 +14,22 @@ T = TypeVar("T")
 EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130
 
+_EXPLAIN = "b2kit.explain"
+Explainer = Callable[[BaseException], str | None]
+
+
+def explain_failures_with(explain: Explainer) -> None:
+    """Let ``explain`` phrase the running command's failure (e.g. "no B2 server answers at ...")."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.find_root().meta[_EXPLAIN] = explain
+
+
+def _explained(ctx: click.Context, exc: BaseException) -> str:
+    explain: Explainer | None = ctx.find_root().meta.get(_EXPLAIN)
+    message = explain(exc) if explain is not None else None
+    return message or describe_error(exc)
+
 
 class CommandFailed(click.ClickException):
     """A command could not do what was asked; the message is printed as ``Error: ...``."""
@@ -60,7 +76,7 @@ def run_reporting_errors(ctx: click.Context, call: Callable[[], T]) -> T:
     except Exception as exc:
         if debug_enabled(ctx):
             raise
-        raise CommandFailed(describe_error(exc)) from exc
+        raise CommandFailed(_explained(ctx, exc)) from exc
 
 
 class B2kitCommand(click.Command):
