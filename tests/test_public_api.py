@@ -90,6 +90,7 @@ EXPECTED_PUBLIC_NAMES = [
     "PartSha1Mismatch",
     "PreSeekedDownloadDest",
     "ProgressListenerForTest",
+    "RecentRateColumn",
     "RequestTimeout",
     "ResourceNotFound",
     "RestrictedBucket",
@@ -97,6 +98,7 @@ EXPECTED_PUBLIC_NAMES = [
     "RetentionMode",
     "RetentionWriteError",
     "RetryPolicy",
+    "RichProgressListener",
     "SSECKeyError",
     "SSE_B2_AES",
     "SSE_NONE",
@@ -110,6 +112,7 @@ EXPECTED_PUBLIC_NAMES = [
     "SyncOptions",
     "SyncReport",
     "Synchronizer",
+    "TerminalProgressListener",
     "TooManyBuckets",
     "TooManyRequests",
     "TransactionCapExceeded",
@@ -129,6 +132,7 @@ EXPECTED_PUBLIC_NAMES = [
     "UploadSourceStream",
     "UploadTokenUsedConcurrently",
     "interpret_b2_error",
+    "transfer_bar",
     "url_for_api",
 ]
 

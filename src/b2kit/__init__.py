@@ -147,6 +147,12 @@ if TYPE_CHECKING:  # pragma: no cover - the declaration; run time reads it via _
         ProgressListenerForTest as ProgressListenerForTest,
         SimpleProgressListener as SimpleProgressListener,
     )
+    from b2kit._transfer._terminal_progress import (
+        RecentRateColumn as RecentRateColumn,
+        RichProgressListener as RichProgressListener,
+        TerminalProgressListener as TerminalProgressListener,
+        transfer_bar as transfer_bar,
+    )
     from b2kit._transfer._upload import (
         UploadManager as UploadManager,
         UploadOptions as UploadOptions,

@@ -5,9 +5,9 @@ import io
 from rich.console import Console
 from rich.progress import Progress
 
-from b2kit._transfer._progress import DoNothingProgressListener
+from b2kit import DoNothingProgressListener, RichProgressListener
 from b2kit.cli._output import Output
-from b2kit.cli._progress_ui import CliSyncListener, RichFileProgress, file_progress
+from b2kit.cli._progress_ui import CliSyncListener, file_progress
 from b2kit.sync import DeleteLocalAction, UploadAction
 
 
@@ -41,9 +41,25 @@ def test_sync_listener_bar_counts_files_and_bytes():
     assert (task.completed, task.total, task.description) == (100, 100, "sync: 1 files")
 
 
+def test_sync_listener_bar_shows_planned_totals_and_goes_away_when_nothing_moved():
+    progress = Progress(console=Console(file=io.StringIO()))
+    listener = CliSyncListener(Output(quiet=True), progress)
+    assert listener.wants_totals
+    listener.planned(3, 300)
+    listener.bytes_transferred(100)
+    listener.action_finished(UploadAction("a", 100, 0), None)
+    (task,) = progress.tasks
+    assert (task.completed, task.total, task.description) == (100, 300, "sync: 1 of 3 files")
+    idle = Progress(console=Console(file=io.StringIO()))
+    nothing = CliSyncListener(Output(quiet=True), idle)
+    nothing.planned(0, 0)
+    nothing.finish()
+    assert idle.tasks == []
+
+
 def test_file_bar_follows_the_transfer():
     progress = Progress(console=Console(file=io.StringIO()))
-    bar = RichFileProgress(progress, "upload x")
+    bar = RichProgressListener(progress, "upload x")
     bar.set_total_bytes(1000)
     bar.bytes_completed(400)
     (task,) = progress.tasks

@@ -12,8 +12,15 @@ from b2kit.sync._actions import TRANSFER_ACTIONS, SyncAction
 class SyncListener:
     """Receives live events of a sync; every method may be called from worker threads.
 
-    The base class ignores everything; a CLI subclasses it to draw progress.
+    The base class ignores everything; a CLI subclasses it to draw progress. A listener whose
+    ``wants_totals`` is true is told, before anything moves, how many files and bytes will move: the sync
+    then walks both sides twice (once to count, once to act).
     """
+
+    wants_totals: bool = False
+
+    def planned(self, files: int, byte_count: int) -> None:
+        """``files`` transfers of ``byte_count`` bytes in all are about to run (only if ``wants_totals``)."""
 
     def action_started(self, action: SyncAction) -> None:
         """A file action is about to run (or, in a dry run, would run)."""

@@ -104,6 +104,8 @@ class Synchronizer:
         builder = ReportBuilder(self.options.dry_run)
         warn = self._warner(builder)
         policy = ScanPolicy.from_options(self.options)
+        if self.listener.wants_totals:
+            self._announce_totals(source, dest, direction, policy, now)
         source_entries = self._counted(self._non_empty(source, source.walk(policy, warn)), builder)
         plans = (
             plan_file(src, dst, direction, self.options, now)
@@ -123,6 +125,22 @@ class Synchronizer:
         if report.failures:
             raise SyncActionsFailed(report)
         return report
+
+    def _announce_totals(
+        self, source: SyncFolder, dest: SyncFolder, direction: Direction, policy: ScanPolicy, now: int
+    ) -> None:
+        """Walk and plan once without acting, and tell the listener how many files and bytes will move."""
+        files = byte_count = 0
+
+        def quiet(_message: str) -> None:
+            """Warnings are reported by the real pass."""
+
+        for src, dst in merge_sorted(source.walk(policy, quiet), dest.walk(policy, quiet)):
+            for action in plan_file(src, dst, direction, self.options, now):
+                if isinstance(action, TRANSFER_ACTIONS):
+                    files += 1
+                    byte_count += action.size
+        self.listener.planned(files, byte_count)
 
     def _warner(self, builder: ReportBuilder) -> WarningSink:
         def warn(message: str) -> None:
