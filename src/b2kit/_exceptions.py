@@ -166,6 +166,11 @@ class FileOrBucketNotFound(ResourceNotFound):
 class FileNotPresent(FileOrBucketNotFound):
     default_message = "File not present"
 
+    @classmethod
+    def by_name(cls, bucket_name: str, file_name: str) -> FileNotPresent:
+        """The one message for a missing ``bucket/name``, whether a HEAD or a download found it missing."""
+        return cls(f"File not present: {bucket_name}/{file_name}", status=404, code=p.NOT_FOUND)
+
 
 class NonExistentBucket(FileOrBucketNotFound):
     default_message = "Bucket does not exist"

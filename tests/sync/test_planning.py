@@ -71,7 +71,7 @@ def test_newer_source_is_uploaded():
 
 
 def test_newer_destination_is_refused_by_default():
-    with pytest.raises(DestinationNewerError, match="'a' is newer"):
+    with pytest.raises(DestinationNewerError, match=r"'a' \(modified 1970-01-01 00:00:05 UTC\) is newer"):
         plan_file(local("a", mtime=1_000), b2("a"), Direction.UP, SyncOptions(), NOW)
 
 

@@ -299,7 +299,7 @@ class B2RawApi:
         try:
             return self.b2_http.head_content(url, {"Authorization": account_auth_token})
         except ResourceNotFound as exc:
-            raise FileNotPresent(f"File not present: {bucket_name}/{file_name}", status=exc.status) from exc
+            raise FileNotPresent.by_name(bucket_name, file_name) from exc
 
     def hide_file(self, api_url: str, account_auth_token: str, bucket_id: str, file_name: str) -> JSON:
         return self._post_json(

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
 
-from b2kit._exceptions import ChecksumMismatch, InvalidRange, TruncatedOutput
+from b2kit._exceptions import ChecksumMismatch, FileNotPresent, InvalidRange, TruncatedOutput
 from b2kit._models import DownloadVersion, EncryptionSetting
 from b2kit._protocol import LARGE_FILE_SHA1_INFO_KEY, SHA1_HEX_LENGTH, SRC_LAST_MODIFIED_MILLIS
 from b2kit._transfer._download_range import ByteSpan, RangeFetcher, read_span
@@ -240,7 +240,10 @@ class DownloadManager:
     ) -> DownloadedFile:
         """Start downloading the current version of ``file_name`` (``range_`` inclusive)."""
         url = self._session.get_download_url_by_name(bucket_name, file_name)
-        return self.download_file_from_url(url, progress_listener, range_, encryption)
+        try:
+            return self.download_file_from_url(url, progress_listener, range_, encryption)
+        except FileNotPresent as exc:
+            raise FileNotPresent.by_name(bucket_name, file_name) from exc
 
     def download_file_from_url(
         self,
@@ -306,7 +309,10 @@ def atomic_local_file(path: str | os.PathLike[str], mod_time_millis: int) -> Ite
 
 
 def _create_partial(target: Path) -> tuple[int, Path]:
-    """Create ``.<name>.<random>.b2kit-partial`` beside ``target`` exclusively; returns (fd, path)."""
+    """Create ``.<name>.<random>.b2kit-partial`` beside ``target`` exclusively; returns (fd, path).
+
+    Other failures (a missing directory, no permission) name ``target``, never the temporary name.
+    """
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(_CREATE_ATTEMPTS):
         temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}{_PARTIAL_SUFFIX}")
@@ -314,6 +320,8 @@ def _create_partial(target: Path) -> tuple[int, Path]:
             return os.open(temp, flags, 0o666), temp
         except FileExistsError:
             continue
+        except OSError as exc:
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     raise FileExistsError(f"could not create a temporary file beside {target}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -37,10 +37,27 @@ class CommandFailed(click.ClickException):
     exit_code = EXIT_FAILURE
 
 
+DEBUG_META = "b2kit.debug"
+
+
 def debug_enabled(ctx: click.Context) -> bool:
-    """True with ``b2kit --debug`` or B2KIT_DEBUG=1: let tracebacks through."""
+    """True with ``--debug`` (before or after the subcommand) or B2KIT_DEBUG=1: let tracebacks through."""
     root = ctx.find_root()
-    return bool(root.params.get("debug")) or os.environ.get("B2KIT_DEBUG") == "1"
+    return (
+        bool(root.params.get("debug"))
+        or bool(ctx.meta.get(DEBUG_META))
+        or os.environ.get("B2KIT_DEBUG") == "1"
+    )
+
+
+def quiet_broken_pipe(ctx: click.Context) -> NoReturn:
+    """The reader of our output went away (``| head``): stop quietly with status 0, as the b2 CLI does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    ctx.exit(0)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -67,6 +84,8 @@ def run_reporting_errors(ctx: click.Context, call: Callable[[], T]) -> T:
         return call()
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
+    except BrokenPipeError:
+        quiet_broken_pipe(ctx)
     except _interruptions() as exc:
         if debug_enabled(ctx):
             raise

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from b2kit import B2Api, Bucket, DownloadVersion, FileRetentionSetting, FileVersion, LegalHold, RetentionMode
 from b2kit.cli._credentials import authorized_api
 from b2kit.cli._errors import B2kitGroup, CommandFailed
 from b2kit.cli._json_views import file_json, part_json, unfinished_json
@@ -32,39 +37,102 @@ def file() -> None:
     """Work with single files: upload, download, inspect, hide, copy."""
 
 
+def bucket_name_of(text: str) -> str:
+    """``photos`` or ``b2://photos`` (the b2 CLI accepts both): the bucket name."""
+    if not text.startswith("b2://"):
+        return text
+    name, _, rest = text[len("b2://") :].partition("/")
+    if not name or rest:
+        raise click.BadParameter(f"{text!r}: give the bucket only (b2://bucket); the file name comes last")
+    return name
+
+
+def _readable_file_or_stdin(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value == "-":
+        return value
+    checked = click.Path(exists=True, dir_okay=False, readable=True).convert(value, param, _ctx)
+    return str(checked)
+
+
+@contextmanager
+def local_source(local_file: str) -> Iterator[Path]:
+    """The file to upload; ``-`` spools standard input to a temporary file first (streamed, not in memory)."""
+    if local_file != "-":
+        yield Path(local_file)
+        return
+    with tempfile.NamedTemporaryFile(prefix="b2kit-stdin-") as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool, 1024 * 1024)
+        spool.flush()
+        yield Path(spool.name)
+
+
+def interrupted_upload_message(api: B2Api, target: Bucket, b2_name: str) -> str:
+    """What an interrupted upload left behind, and how to resume or cancel it."""
+    started = [f for f in target.list_unfinished_large_files(prefix=b2_name) if f.file_name == b2_name]
+    if not started:
+        return "interrupted; nothing was stored"
+    newest = max(started, key=lambda f: f.upload_timestamp or 0)
+    parts = sum(1 for _ in api.list_parts(newest.file_id))
+    return (
+        f"interrupted; {parts} part(s) of {b2_name} are kept on the server: run the same command again to "
+        f"resume, or cancel with: b2kit file large unfinished cancel b2id://{newest.file_id}"
+    )
+
+
 @file.command("upload")
 @click.argument("bucket_name")
-@click.argument("local_file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.argument("local_file", metavar="LOCAL_FILE|-", callback=_readable_file_or_stdin)
 @click.argument("b2_name")
 @click.option("--content-type", help="MIME type (default: guessed by the server)")
 @click.option("--info", "infos", multiple=True, callback=_parse_info, metavar="KEY=VALUE", help="file info")
 @output_options(json_flag=True)
 def upload_cmd(
-    bucket_name: str, local_file: Path, b2_name: str, content_type: str | None, infos: dict[str, str]
+    bucket_name: str, local_file: str, b2_name: str, content_type: str | None, infos: dict[str, str]
 ) -> None:
-    """Upload LOCAL_FILE to BUCKET_NAME as B2_NAME (large files go up in parts)."""
-    target = authorized_api().get_bucket_by_name(bucket_name)
+    """Upload LOCAL_FILE (- for standard input) to BUCKET_NAME (or b2://bucket) as B2_NAME.
+
+    Large files go up in parts; an interrupted large upload resumes when the command is run again.
+    """
+    api = authorized_api()
+    target = api.get_bucket_by_name(bucket_name_of(bucket_name))
     out = Output.from_context()
-    with file_progress(out, f"upload {b2_name}") as progress:
-        version = target.upload_local_file(
-            local_file=str(local_file),
-            file_name=b2_name,
-            content_type=content_type,
-            file_info=infos or None,
-            progress_listener=progress,
-        )
+    try:
+        with local_source(local_file) as source, file_progress(out, f"upload {b2_name}") as progress:
+            version = target.upload_local_file(
+                local_file=str(source),
+                file_name=b2_name,
+                content_type=content_type,
+                file_info=infos or None,
+                progress_listener=progress,
+            )
+    except KeyboardInterrupt:
+        click.echo(f"Error: {interrupted_upload_message(api, target, b2_name)}", err=True)
+        click.get_current_context().exit(130)
     if out.json_mode:
         out.json(version.as_dict())
     else:
         out.line(f"{version.id_}\t{version.file_name}")
 
 
+def download_target(local_path: str, file_name: str) -> Path:
+    """LOCAL_PATH itself, or the file's own name inside it when it is a folder (or ends with /)."""
+    path = Path(local_path)
+    if local_path.endswith(("/", "\\")) or path.is_dir():
+        if not path.is_dir():
+            raise CommandFailed(f"folder {local_path} does not exist")
+        return path / file_name.rsplit("/", 1)[-1]
+    return path
+
+
 @file.command("download")
 @click.argument("uri", type=B2UriType("file"))
-@click.argument("local_path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.argument("local_path")
 @output_options()
-def download_cmd(uri: B2Uri, local_path: Path) -> None:
-    """Download the file URI (b2://bucket/name or b2id://fileId) to LOCAL_PATH, verifying its SHA-1."""
+def download_cmd(uri: B2Uri, local_path: str) -> None:
+    """Download the file URI (b2://bucket/name or b2id://fileId) to LOCAL_PATH, verifying its SHA-1.
+
+    LOCAL_PATH may be a folder (or end with /): the file keeps its own name there.
+    """
     api = authorized_api()
     out = Output.from_context()
     with file_progress(out, f"download {uri}") as progress:
@@ -72,8 +140,10 @@ def download_cmd(uri: B2Uri, local_path: Path) -> None:
             downloaded = api.download_file_by_id(uri.file_id, progress_listener=progress)
         else:
             downloaded = bucket_of(api, uri).download_file_by_name(uri.name, progress_listener=progress)
-        downloaded.save_to(str(local_path))
-    out.info(f"downloaded {uri} to {local_path}")
+        with downloaded:
+            target = download_target(local_path, downloaded.download_version.file_name)
+            downloaded.save_to(str(target))
+    out.info(f"downloaded {uri} to {target}")
 
 
 @file.command("cat")
@@ -122,6 +192,62 @@ def unhide_cmd(uri: B2Path) -> None:
         raise CommandFailed(f"{uri} is not hidden")
     target.delete_file_version(newest.id_, newest.file_name)
     Output.from_context().info(f"unhid {uri}")
+
+
+def file_bucket(api: B2Api, uri: B2Uri, version: FileVersion | DownloadVersion) -> Bucket:
+    """The bucket holding the file a URI names (b2id:// URIs: from the file's own metadata)."""
+    if not isinstance(uri, B2FileId):
+        return bucket_of(api, uri)
+    if not isinstance(version, FileVersion) or version.bucket_id is None:
+        raise CommandFailed(f"{uri}: the server did not say which bucket holds it")
+    return api.get_bucket_by_id(version.bucket_id)
+
+
+@file.command("update")
+@click.argument("uri", type=B2UriType("file"))
+@click.option("--legal-hold", type=click.Choice(["on", "off"]), help="set or clear the legal hold")
+@click.option(
+    "--file-retention-mode",
+    type=click.Choice(["governance", "compliance", "none"]),
+    help="retention mode (none clears a governance retention)",
+)
+@click.option("--retain-until", type=int, help="retention end, milliseconds since the epoch")
+@click.option("--bypass-governance", is_flag=True, help="allow shortening or removing a governance retention")
+@output_options(json_flag=True)
+def update_cmd(
+    uri: B2Uri,
+    legal_hold: str | None,
+    file_retention_mode: str | None,
+    retain_until: int | None,
+    bypass_governance: bool,
+) -> None:
+    """Change the legal hold or the retention of the file URI (buckets with Object Lock)."""
+    if legal_hold is None and file_retention_mode is None:
+        raise click.UsageError("give --legal-hold and/or --file-retention-mode")
+    if file_retention_mode not in (None, "none") and retain_until is None:
+        raise click.UsageError(f"--file-retention-mode {file_retention_mode} needs --retain-until")
+    api = authorized_api()
+    version = file_info(api, uri)
+    if not version.id_:
+        raise CommandFailed(f"{uri} has no file id")
+    target = file_bucket(api, uri, version)
+    result: dict[str, object] = {"fileId": version.id_, "fileName": version.file_name}
+    if legal_hold is not None:
+        held = target.update_file_legal_hold(version.id_, version.file_name, LegalHold(legal_hold))
+        result["legalHold"] = held.value if held is not None else None
+    if file_retention_mode is not None:
+        mode = None if file_retention_mode == "none" else RetentionMode(file_retention_mode)
+        setting = FileRetentionSetting(mode, retain_until if mode is not None else None)
+        kept = target.update_file_retention(version.id_, version.file_name, setting, bypass_governance)
+        result["fileRetention"] = {
+            "mode": kept.mode.value if kept.mode else None,
+            "retainUntilTimestamp": kept.retain_until,
+        }
+    out = Output.from_context()
+    if out.json_mode:
+        out.json(result)
+    else:
+        out.info(f"updated {uri}")
 
 
 @file.command("copy")

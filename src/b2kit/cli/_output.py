@@ -16,6 +16,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 _QUIET = "b2kit.quiet"
 _NO_PROGRESS = "b2kit.no_progress"
 _JSON = "b2kit.json"
+_DEBUG = "b2kit.debug"
 
 
 def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
@@ -41,6 +42,7 @@ def output_options(*, json_flag: bool = False) -> Callable[[F], F]:
             "-q", "--quiet", meta_key=_QUIET, help_text="Print nothing but errors (and requested JSON)."
         )(f)
         f = _flag("--no-progress", meta_key=_NO_PROGRESS, help_text="Do not draw progress bars.")(f)
+        f = _flag("--debug", meta_key=_DEBUG, help_text="Show full tracebacks on errors.")(f)
         if json_flag:
             f = _flag("--json", meta_key=_JSON, help_text="Print machine-readable JSON.")(f)
         return f

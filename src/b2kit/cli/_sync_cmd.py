@@ -17,7 +17,10 @@ from b2kit.cli._uris import parse_b2_path
 from b2kit.sync import (
     B2Folder,
     CompareMode,
+    DestinationNewerError,
+    EmptySourceError,
     LocalFolder,
+    MissingSourceError,
     NewerMode,
     SyncActionsFailed,
     SyncFolder,
@@ -114,7 +117,23 @@ def sync_cmd(source: str, destination: str, **flags: Any) -> None:
         except SyncActionsFailed as failed:
             _print_report(out, failed.report)
             raise
+        except (EmptySourceError, DestinationNewerError, MissingSourceError) as refused:
+            raise CommandFailed(cli_message(refused)) from refused
     _print_report(out, report)
+
+
+def cli_message(refused: EmptySourceError | DestinationNewerError | MissingSourceError) -> str:
+    """Why sync refused, naming the command-line flag that changes it."""
+    if isinstance(refused, EmptySourceError):
+        return f"source {refused.source} is empty; refusing to sync (--allow-empty-source allows it)"
+    if isinstance(refused, DestinationNewerError):
+        return f"{refused.message}; use --skip-newer or --replace-newer"
+    if refused.is_file:
+        return (
+            f"{refused.source} is a file; sync works on folders "
+            f"(one file goes up with: b2kit file upload BUCKET {refused.source} NAME)"
+        )
+    return refused.message
 
 
 def options_from_flags(flags: dict[str, Any]) -> SyncOptions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from b2kit._exceptions import B2Error
@@ -22,16 +23,25 @@ class EmptySourceError(SyncError):
     """The source folder has no files and the sync was not allowed to run from an empty source."""
 
     def __init__(self, source: str) -> None:
-        super().__init__(f"source {source} is empty; refusing to sync (allow it with allow_empty_source)")
+        super().__init__(
+            f"source {source} is empty; refusing to sync (SyncOptions(allow_empty_source=True) allows it)"
+        )
         self.source = source
 
 
 class MissingSourceError(SyncError):
-    """The local source directory does not exist (a typo must not turn into "delete everything")."""
+    """The local source directory does not exist or is a file (a typo must not turn into "delete all")."""
 
-    def __init__(self, source: str) -> None:
-        super().__init__(f"source directory {source} does not exist")
+    def __init__(self, source: str, is_file: bool = False) -> None:
+        what = "is a file, not a directory" if is_file else "does not exist"
+        super().__init__(f"source directory {source} {what}")
         self.source = source
+        self.is_file = is_file
+
+
+def utc_text(millis: int) -> str:
+    """A modification time as people read it: ``2026-12-07 05:01:02 UTC``."""
+    return f"{dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
 class DestinationNewerError(SyncError):
@@ -39,10 +49,12 @@ class DestinationNewerError(SyncError):
 
     def __init__(self, name: str, source_millis: int, dest_millis: int) -> None:
         super().__init__(
-            f"destination file {name!r} is newer than the source "
-            f"({dest_millis} > {source_millis} ms); use skip-newer or replace-newer"
+            f"destination file {name!r} (modified {utc_text(dest_millis)}) is newer than its source "
+            f"(modified {utc_text(source_millis)})"
         )
         self.name = name
+        self.source_millis = source_millis
+        self.dest_millis = dest_millis
 
 
 class UnsupportedFolderPair(SyncError):

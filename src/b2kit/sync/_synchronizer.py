@@ -98,7 +98,7 @@ class Synchronizer:
         """
         direction = direction_of(source, dest)
         if isinstance(source, LocalFolder) and not source.root.is_dir():
-            raise MissingSourceError(str(source))
+            raise MissingSourceError(str(source), is_file=source.root.is_file())
         now = now_millis if now_millis is not None else int(time.time() * 1000)
         started = time.monotonic()
         builder = ReportBuilder(self.options.dry_run)
