@@ -3,7 +3,8 @@
 - the server imports only the standard library, ``b2kit._protocol`` and itself: never client or CLI code;
 - the client never imports the server or the CLI; ``_protocol`` imports nothing from b2kit;
 - the server has no import cycle, not even through ``if TYPE_CHECKING:`` imports;
-- the server's SQL lives in its state layer (``b2kit.server._state``) only.
+- the server's SQL lives in its state layer (``b2kit.server._state``) only;
+- endpoint handler modules (those the route table names) never import one another.
 """
 
 from __future__ import annotations
@@ -164,3 +165,49 @@ def test_the_cycle_finder_finds_a_cycle():
         Import("b2kit.server._http", "b2kit.server._app", True),
     ]
     assert _cycles(edges, "b2kit.server") == [["b2kit.server._app", "b2kit.server._http"]]
+
+
+def _sql_calls(module: str) -> int:
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    return sum(
+        1
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in SQL_METHODS
+    )
+
+
+def test_server_sql_lives_only_in_the_state_layer():
+    outside = {
+        module: count
+        for module in MODULES
+        if _inside(module, "b2kit.server")
+        and not _inside(module, "b2kit.server._state")
+        and (count := _sql_calls(module))
+    }
+    assert outside == {}
+    assert sum(_sql_calls(module) for module in MODULES if _inside(module, "b2kit.server._state")) > 0
+
+
+def _handler_modules() -> set[str]:
+    """The modules the route table takes handlers from (``from b2kit.server import _a, _b, ...``)."""
+    routes = "b2kit.server._routes"
+    return {
+        edge.target
+        for edge in IMPORTS
+        if edge.source == routes
+        and _inside(edge.target, "b2kit.server")
+        and edge.target != "b2kit.server._exchange"
+    }
+
+
+def test_handler_modules_do_not_import_each_other():
+    handlers = _handler_modules()
+    assert len(handlers) > 10
+    crossing = [
+        f"{edge.source} -> {edge.target}"
+        for edge in IMPORTS
+        if edge.source in handlers and edge.target in handlers and edge.source != edge.target
+    ]
+    assert crossing == []

@@ -9,7 +9,8 @@ import pytest
 
 from b2kit.server._auth import Principal
 from b2kit.server._errors import B2Error
-from b2kit.server._file_lock import COMPLIANCE, GOVERNANCE, Retention, check_retention_change, parse_retention
+from b2kit.server._file_lock import COMPLIANCE, GOVERNANCE, check_retention_change, parse_retention
+from b2kit.server._state import Retention
 
 DAY_MS = 86_400_000
 

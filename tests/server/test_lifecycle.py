@@ -8,6 +8,7 @@ import time
 
 from b2kit.server import LocalServer
 from b2kit.server._lifecycle import Rule, plan_name
+from b2kit.server._state import Encryption, FileLock, FileVersion
 
 DAY_MS = 86_400_000
 
@@ -103,11 +104,31 @@ def test_rule_days_become_milliseconds():
     assert rule == Rule("a/", 2 * DAY_MS, None, None)
 
 
+def _version(upload_ms: int, seq: int) -> FileVersion:
+    """An unlocked upload of ``a`` (only action, time and lock matter to the planner)."""
+    return FileVersion(
+        file_id=f"id{seq}",
+        bucket_id="b",
+        file_name="a",
+        action="upload",
+        upload_ms=upload_ms,
+        seq=seq,
+        content_type="text/plain",
+        content_length=0,
+        content_sha1=None,
+        content_md5=None,
+        file_info={},
+        blob=None,
+        encryption=Encryption(),
+        lock=FileLock(),
+        replication_status=None,
+    )
+
+
 def test_plan_keeps_the_newest_upload_and_spares_young_versions():
     rule = Rule("", None, DAY_MS, None)
-    newest = {"action": "upload", "upload_ms": 10 * DAY_MS, "legal_hold": None, "retention_mode": None}
-    older = {"action": "upload", "upload_ms": 1, "legal_hold": None, "retention_mode": None}
-    older["retention_until_ms"] = newest["retention_until_ms"] = None
+    newest = _version(upload_ms=10 * DAY_MS, seq=2)
+    older = _version(upload_ms=1, seq=1)
     assert plan_name([newest, older], rule, 10 * DAY_MS).delete == ()
     assert plan_name([newest, older], rule, 11 * DAY_MS).delete == (older,)
     assert plan_name([newest], rule, 100 * DAY_MS).delete == ()

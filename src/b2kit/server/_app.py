@@ -1,4 +1,4 @@
-"""The state one running server shares between request threads: config, metadata store, blobs, account."""
+"""What one running server shares between request threads: config, metadata state, blobs, account, faults."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from b2kit import _protocol as p
-from b2kit.server._account import Account, open_account
 from b2kit.server._blobs import BlobStore
 from b2kit.server._config import ServerConfig
 from b2kit.server._errors import B2Error
 from b2kit.server._faults import FaultInjector
-from b2kit.server._store import Store
+from b2kit.server._state import Account, State
 
 log = logging.getLogger("b2kit.server")
 
@@ -32,10 +31,9 @@ class App:
         self.data_dir = data_dir
         self.blobs = BlobStore(data_dir, config.block_size)
         removed_temp = self.blobs.remove_temp_files()
-        self.store = Store(data_dir / DATABASE_NAME)
-        with self.store.write() as conn:
-            self.account: Account = open_account(conn, config.key_id, config.key, self.now_ms())
-        removed_blobs = self.blobs.remove_unreferenced(self.referenced_blobs())
+        self.state = State(data_dir / DATABASE_NAME)
+        self.account: Account = self.state.open_account(config.key_id, config.key, self.now_ms())
+        removed_blobs = self.blobs.remove_unreferenced(self.state.referenced_blobs())
         if removed_temp or removed_blobs:
             log.info("cleaned up %d temp files and %d orphan blobs", removed_temp, removed_blobs)
         self.realm = ""
@@ -46,13 +44,6 @@ class App:
     @staticmethod
     def now_ms() -> int:
         return int(time.time() * 1000)
-
-    def referenced_blobs(self) -> set[str]:
-        with self.store.read() as conn:
-            rows = conn.execute(
-                "SELECT blob FROM files WHERE blob IS NOT NULL UNION SELECT blob FROM large_file_parts"
-            ).fetchall()
-        return {str(row["blob"]) for row in rows}
 
     @contextmanager
     def exclusive_upload(self, token: str) -> Iterator[None]:
@@ -67,5 +58,10 @@ class App:
             with self._uploading_lock:
                 self._uploading.discard(token)
 
+    def expire_account_tokens(self) -> int:
+        """Make every account token issued so far expired (``expired_auth_token`` from now on)."""
+        with self.state.write() as tx:
+            return tx.tokens.expire_account_tokens(self.now_ms())
+
     def close(self) -> None:
-        self.store.close()
+        self.state.close()

@@ -1,21 +1,22 @@
-"""Who is calling and what they may do: token lookup, expiry, capabilities and key restrictions.
+"""Who is calling and what they may do: credentials, token lookup and expiry, capabilities, key restrictions.
 
-Every endpoint calls ``account(request)`` (or ``token_row`` for upload/download tokens) and then
-``require(principal, capability, bucket_id=..., file_name=...)``; a refusal is 401 ``unauthorized``.
+Every API endpoint starts with ``account(request)`` (or ``upload_caller`` for upload URLs, ``token`` for
+download tokens) and then ``require(principal, capability, bucket_id=..., file_name=...)``; a refusal is
+401. The ``/_b2kit/`` helpers call ``require_master``.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
+import base64
+import binascii
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from b2kit import _protocol as p
-from b2kit.server import _ids
-from b2kit.server._app import App
 from b2kit.server._errors import B2Error, unauthorized
 from b2kit.server._exchange import Request
+from b2kit.server._state import Key, Token
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class Principal:
     bucket_ids: frozenset[str] | None
     name_prefix: str | None
 
+    @classmethod
+    def of(cls, key: Key) -> Principal:
+        bucket_ids = None if key.bucket_ids is None else frozenset(key.bucket_ids)
+        return cls(key.key_id, frozenset(key.capabilities), bucket_ids, key.name_prefix)
+
     def can(self, capability: str) -> bool:
         return capability in self.capabilities
 
@@ -37,47 +43,53 @@ class Principal:
         return self.name_prefix is None or file_name.startswith(self.name_prefix)
 
 
-def principal_from_key(row: sqlite3.Row) -> Principal:
-    bucket_ids = row["bucket_ids"]
-    return Principal(
-        key_id=str(row["key_id"]),
-        capabilities=frozenset(json.loads(row["capabilities"])),
-        bucket_ids=None if bucket_ids is None else frozenset(json.loads(bucket_ids)),
-        name_prefix=row["name_prefix"],
-    )
+@dataclass(frozen=True)
+class UploadCaller:
+    """Who sends an upload: its token, the key it acts for, and the bucket or large file it is bound to."""
+
+    token: str
+    principal: Principal
+    bound_to: str
 
 
-def token_row(request: Request, token: str | None, kinds: Iterable[str]) -> sqlite3.Row:
-    """The stored token row, or 401 missing/bad/expired; the key it acts for must still exist."""
-    if not token:
+def token(request: Request, value: str | None, kinds: Iterable[str]) -> Token:
+    """The stored token, or 401 missing/bad/expired; the key it acts for must still exist."""
+    if not value:
         raise B2Error(401, p.MISSING_AUTH_TOKEN, "Authorization header is missing")
-    with request.app.store.read() as conn:
-        row: sqlite3.Row | None = conn.execute(
-            "SELECT t.*, k.key_id AS live_key FROM tokens t LEFT JOIN keys k ON k.key_id = t.key_id "
-            "WHERE t.token = ?",
-            (token,),
-        ).fetchone()
-    if row is None or row["kind"] not in set(kinds):
+    with request.app.state.read() as tx:
+        found = tx.tokens.get(value)
+    if found is None or found.kind not in set(kinds):
         raise B2Error(401, p.BAD_AUTH_TOKEN, "Invalid authorization token")
-    if row["key_id"] is not None and row["live_key"] is None:
+    if not found.key_alive:
         raise B2Error(401, p.BAD_AUTH_TOKEN, "Invalid authorization token: its key was deleted")
-    if row["expires_ms"] <= request.app.now_ms():
+    if found.expires_ms <= request.app.now_ms():
         raise B2Error(401, p.EXPIRED_AUTH_TOKEN, "Authorization token has expired")
-    return row
+    return found
 
 
-def key_principal(request: Request, key_id: str) -> Principal:
-    with request.app.store.read() as conn:
-        row = conn.execute("SELECT * FROM keys WHERE key_id = ?", (key_id,)).fetchone()
-    if row is None:
+def key_principal(request: Request, key_id: str | None) -> Principal:
+    with request.app.state.read() as tx:
+        key = None if key_id is None else tx.keys.get(key_id)
+    if key is None:
         raise B2Error(401, p.BAD_AUTH_TOKEN, "Invalid authorization token: its key was deleted")
-    return principal_from_key(row)
+    return Principal.of(key)
 
 
 def account(request: Request) -> Principal:
     """The principal of the account token in the ``Authorization`` header (401 otherwise)."""
-    row = token_row(request, request.authorization, ("account",))
-    return key_principal(request, str(row["key_id"]))
+    found = token(request, request.authorization, ("account",))
+    return key_principal(request, found.key_id)
+
+
+def upload_caller(request: Request, kind: str, what: str) -> UploadCaller:
+    """Check an upload token of ``kind`` (``upload``: bound to a bucket, ``upload_part``: to a large file)
+    and that the URL's first segment names what it is bound to."""
+    value = request.authorization or ""
+    found = token(request, value, (kind,))
+    bound_to = str(found.bucket_id if kind == "upload" else found.file_id)
+    if request.path_args and request.path_args[0] != bound_to:
+        raise unauthorized(f"unauthorized: this {kind.replace('_', ' ')} token belongs to another {what}")
+    return UploadCaller(value, key_principal(request, found.key_id), bound_to)
 
 
 def require(
@@ -94,6 +106,13 @@ def require(
         raise unauthorized("unauthorized: the key is restricted to another bucket")
     if file_name is not None and not principal.allows_name(file_name):
         raise unauthorized("unauthorized: the file name is outside the key's name prefix")
+
+
+def check_account(request: Request) -> None:
+    """``accountId`` is optional in bucket and key calls, but when given it must be ours."""
+    account_id = request.params.opt_text("accountId")
+    if account_id is not None and account_id != request.app.account.account_id:
+        raise unauthorized("accountId does not match the authorized account")
 
 
 def list_prefix(principal: Principal, prefix: str, version: str) -> str | None:
@@ -114,23 +133,34 @@ def list_prefix(principal: Principal, prefix: str, version: str) -> str | None:
     raise unauthorized("unauthorized: the prefix must start with the key's name prefix")
 
 
-def issue(conn: sqlite3.Connection, kind: str, expires_ms: int, **fields: str | None) -> str:
-    """Store and return a new token of ``kind`` (columns of ``tokens`` given as keyword arguments)."""
-    token = _ids.token(kind)
-    columns = ["token", "kind", "expires_ms", *fields]
-    placeholders = ", ".join("?" for _ in columns)
-    conn.execute(
-        f"INSERT INTO tokens ({', '.join(columns)}) VALUES ({placeholders})",
-        (token, kind, expires_ms, *fields.values()),
-    )
-    return token
+def basic_credentials(header: str | None) -> tuple[str, str]:
+    """``(key_id, key)`` from a ``Basic`` Authorization header, or 401."""
+    scheme, _, encoded = (header or "").partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        raise unauthorized("b2_authorize_account needs Basic authorization with a key id and key")
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:  # ValueError: non-ASCII base64
+        raise unauthorized("malformed Basic authorization") from exc
+    key_id, sep, key = decoded.partition(":")
+    if not sep:
+        raise unauthorized("malformed Basic authorization")
+    return key_id, key
 
 
-def expire_account_tokens(app: App) -> int:
-    """Make every account token issued so far expired (``expired_auth_token`` from now on)."""
-    now = app.now_ms()
-    with app.store.write() as conn:
-        cursor = conn.execute(
-            "UPDATE tokens SET expires_ms = ? WHERE kind = 'account' AND expires_ms >= ?", (now - 1, now)
-        )
-    return cursor.rowcount
+def check_key(key: Key | None, secret: str, now_ms: int) -> Key:
+    """The key for valid credentials, else 401 (unknown key, wrong secret, expired)."""
+    if key is None or not hmac.compare_digest(key.secret.encode(), secret.encode()):
+        raise unauthorized("invalid key id or application key")
+    if key.expiration_ms is not None and key.expiration_ms <= now_ms:
+        raise unauthorized("application key has expired")
+    return key
+
+
+def require_master(request: Request) -> None:
+    """401 unless the ``/_b2kit/`` helper call carries the master key as Basic auth."""
+    key_id, key = basic_credentials(request.authorization)
+    owner = request.app.account
+    ok_id = key_id in (owner.master_key_id, owner.account_id)
+    if not (ok_id and hmac.compare_digest(key.encode(), owner.master_key.encode())):
+        raise unauthorized("the /_b2kit/ helpers need the master key (Basic auth)")

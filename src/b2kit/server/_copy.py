@@ -8,20 +8,21 @@ bucket is private, the destination ``writeFiles``; key restrictions apply to bot
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _buckets, _downloads, _file_lock, _files, _large_files
+from b2kit.server import _auth, _encryption, _file_lock, _part_rules, _versions
 from b2kit.server._auth import Principal
 from b2kit.server._blobs import ReceivedBlob
 from b2kit.server._errors import B2Error, access_denied, bad_request, not_found
 from b2kit.server._exchange import Request
-from b2kit.server._file_info import checked_file_info
+from b2kit.server._file_info import checked_content_type, checked_file_info, checked_name
+from b2kit.server._shapes import file_json, part_json
+from b2kit.server._slices import version_bytes
+from b2kit.server._state import UPLOAD, FileVersion, NewVersion
 
 _RANGE = re.compile(r"bytes=(\d{1,19})-(\d{1,19})")
 DIRECTIVES = ("COPY", "REPLACE")
@@ -72,43 +73,43 @@ class ChunkReader:
         return taken
 
 
-def _source(request: Request, principal: Principal, file_id: str) -> sqlite3.Row:
+def _source(request: Request, principal: Principal, file_id: str) -> FileVersion:
     """The source version after the read checks (restrictions always, readFiles for a private bucket)."""
-    with request.app.store.read() as conn:
-        row = _files.find_version(conn, file_id)
-        bucket = None if row is None else _buckets.find(conn, str(row["bucket_id"]))
-    if row is None or bucket is None:
+    with request.app.state.read() as tx:
+        source = tx.files.get(file_id)
+        bucket = None if source is None else tx.buckets.get(source.bucket_id)
+    if source is None or bucket is None:
         raise not_found(f"source file not found: {file_id}")
-    capability = "readFiles" if bucket["bucket_type"] != p.BUCKET_TYPE_PUBLIC else None
-    _auth.require(principal, capability, bucket_id=str(row["bucket_id"]), file_name=str(row["file_name"]))
-    if row["action"] != "upload":
-        raise bad_request(f"only uploaded files can be copied, {file_id} is a {row['action']} version")
-    return row
+    capability = "readFiles" if bucket.bucket_type != p.BUCKET_TYPE_PUBLIC else None
+    _auth.require(principal, capability, bucket_id=source.bucket_id, file_name=source.file_name)
+    if source.action != UPLOAD:
+        raise bad_request(f"only uploaded files can be copied, {file_id} is a {source.action} version")
+    return source
 
 
-def _check_source_key(raw: dict[str, Any] | None, source: sqlite3.Row) -> None:
+def _check_source_key(raw: dict[str, Any] | None, source: FileVersion) -> None:
     """An SSE-C source needs its customer key (403 access_denied otherwise, as b2sdk expects)."""
-    if source["sse_key_md5"] is None:
-        return
-    if raw is None or raw.get("mode") != "SSE-C":
-        raise access_denied(
-            "the source is encrypted with SSE-C; sourceServerSideEncryption must carry its key"
-        )
-    if _large_files.json_customer_key_md5(raw) != source["sse_key_md5"]:
-        raise access_denied("the source SSE-C key does not match")
+    _encryption.require_key(
+        source.encryption,
+        lambda: _encryption.given_key_from_json(raw),
+        access_denied("the source is encrypted with SSE-C; sourceServerSideEncryption must carry its key"),
+        "the source file",
+    )
 
 
-def _copy_bytes(request: Request, source: sqlite3.Row, piece: Slice) -> ReceivedBlob:
-    segments = _downloads.version_segments(request, source)
-    chunks = _downloads.read_segments(request, segments, piece.first, piece.length)
+def _copy_bytes(request: Request, source: FileVersion, piece: Slice) -> ReceivedBlob:
+    app = request.app
+    with app.state.read() as tx:
+        segments = tx.parts.segments(source)
+    chunks = version_bytes(app.blobs.path, segments, piece.first, piece.length, app.config.block_size)
     try:
-        return request.app.blobs.receive(ChunkReader(chunks), piece.length)
+        return app.blobs.receive(ChunkReader(chunks), piece.length)
     except (OSError, ConnectionAbortedError) as exc:
-        raise not_found(f"source file {source['file_id']} disappeared during the copy") from exc
+        raise not_found(f"source file {source.file_id} disappeared during the copy") from exc
 
 
-def _metadata(request: Request, source: sqlite3.Row, file_name: str) -> dict[str, Any]:
-    """``content_type`` and ``file_info`` of the new version per ``metadataDirective``."""
+def _metadata(request: Request, source: FileVersion, file_name: str) -> tuple[str | None, dict[str, str]]:
+    """``(content type, file info)`` of the new version per ``metadataDirective``."""
     params = request.params
     directive = (params.opt_text("metadataDirective") or "COPY").upper()
     if directive not in DIRECTIVES:
@@ -117,13 +118,10 @@ def _metadata(request: Request, source: sqlite3.Row, file_name: str) -> dict[str
     if directive == "COPY":
         if content_type is not None or info is not None:
             raise bad_request("contentType and fileInfo must not be given with metadataDirective COPY")
-        return {"content_type": source["content_type"], "file_info": source["file_info"]}
+        return source.content_type, dict(source.file_info)
     if content_type is None:
         raise bad_request("contentType is required with metadataDirective REPLACE")
-    return {
-        "content_type": _large_files.checked_content_type(content_type, file_name),
-        "file_info": json.dumps(checked_file_info(info or {}, file_name)),
-    }
+    return checked_content_type(content_type, file_name), checked_file_info(info or {}, file_name)
 
 
 def copy_file(request: Request) -> dict[str, Any]:
@@ -131,46 +129,42 @@ def copy_file(request: Request) -> dict[str, Any]:
     params = request.params
     _auth.require(principal, "writeFiles")
     source = _source(request, principal, params.text("sourceFileId"))
-    file_name = _files.checked_name(params.text("fileName"))
-    bucket_id = params.opt_text("destinationBucketId") or str(source["bucket_id"])
+    file_name = checked_name(params.text("fileName"))
+    bucket_id = params.opt_text("destinationBucketId") or source.bucket_id
     _auth.require(principal, "writeFiles", bucket_id=bucket_id, file_name=file_name)
-    with request.app.store.read() as conn:
-        bucket = _buckets.require(conn, bucket_id)
+    with request.app.state.read() as tx:
+        bucket = tx.buckets.require(bucket_id)
     _check_source_key(params.opt_object("sourceServerSideEncryption"), source)
-    piece = copy_slice(params.opt_text("range"), int(source["content_length"]))
+    piece = copy_slice(params.opt_text("range"), source.content_length)
     refusal = too_large(piece.length)
     if refusal is not None:
         raise refusal
-    columns: dict[str, Any] = {
-        "bucket_id": bucket_id,
-        "file_name": file_name,
-        "action": "upload",
-        **_metadata(request, source, file_name),
-        **_large_files.requested_sse(params.opt_object("destinationServerSideEncryption"), bucket),
-    }
+    content_type, info = _metadata(request, source, file_name)
+    encryption = _encryption.from_json(
+        params.opt_object("destinationServerSideEncryption"), bucket.default_sse
+    )
     asked = _file_lock.lock_request_from_json(
         {"fileRetention": params.raw("fileRetention"), "legalHold": params.raw("legalHold")}
     )
     lock = _file_lock.lock_for_new_version(principal, bucket, asked, request.app.now_ms())
-    columns.update(_file_lock.lock_columns(lock))
     received = _copy_bytes(request, source, piece)
-    columns.update(content_length=received.size, content_sha1=received.sha1, content_md5=received.md5)
-    row = _commit(request, columns, received)
-    result = _files.file_json(request, principal, row)
+    new = NewVersion(
+        bucket_id=bucket_id,
+        file_name=file_name,
+        action=UPLOAD,
+        upload_ms=request.app.now_ms(),
+        content_type=content_type,
+        content_length=received.size,
+        content_sha1=received.sha1,
+        content_md5=received.md5,
+        file_info=info,
+        encryption=encryption,
+        lock=lock,
+    )
+    version = _versions.commit_version(request.app, new, received)
+    result = file_json(request.app.account.account_id, principal, version)
     result["action"] = "copy"
     return result
-
-
-def _commit(request: Request, columns: dict[str, Any], received: ReceivedBlob) -> sqlite3.Row:
-    app = request.app
-    blob = app.blobs.keep(received)
-    try:
-        with app.store.write() as conn:
-            _buckets.require(conn, str(columns["bucket_id"]))
-            return _files.insert_version(conn, {**columns, "blob": blob, "upload_ms": app.now_ms()})
-    except BaseException:
-        app.blobs.delete([blob])
-        raise
 
 
 def copy_part(request: Request) -> dict[str, Any]:
@@ -179,28 +173,19 @@ def copy_part(request: Request) -> dict[str, Any]:
     _auth.require(principal, "writeFiles")
     source = _source(request, principal, params.text("sourceFileId"))
     large_file_id = params.text("largeFileId")
-    number = _large_files.part_number(params.opt_int("partNumber"))
-    with request.app.store.read() as conn:
-        large = _large_files.unfinished(conn, large_file_id)
-    _auth.require(
-        principal, "writeFiles", bucket_id=str(large["bucket_id"]), file_name=str(large["file_name"])
-    )
+    number = _part_rules.part_number(params.opt_int("partNumber"))
+    with request.app.state.read() as tx:
+        large = _versions.unfinished(tx, large_file_id)
+    _auth.require(principal, "writeFiles", bucket_id=large.bucket_id, file_name=large.file_name)
     _check_source_key(params.opt_object("sourceServerSideEncryption"), source)
-    _check_destination_key(params.opt_object("destinationServerSideEncryption"), large)
-    piece = copy_slice(params.opt_text("range"), int(source["content_length"]))
-    if piece.length > p.MAX_PART_SIZE:
-        raise bad_request(f"parts must be at most {p.MAX_PART_SIZE} bytes")
-    if piece.length < 1:
-        raise bad_request("a part must hold at least one byte")
+    destination = params.opt_object("destinationServerSideEncryption")
+    _encryption.require_key(
+        large.encryption,
+        lambda: _encryption.given_key_from_json(destination),
+        bad_request("the large file uses SSE-C; destinationServerSideEncryption must carry its key"),
+        "the large file",
+    )
+    piece = copy_slice(params.opt_text("range"), source.content_length)
+    _part_rules.check_part_size(piece.length)
     received = _copy_bytes(request, source, piece)
-    return _large_files.store_part(request, large_file_id, number, received, received.sha1)
-
-
-def _check_destination_key(raw: dict[str, Any] | None, large: sqlite3.Row) -> None:
-    """A part copied into an SSE-C large file must name the same customer key."""
-    if large["sse_key_md5"] is None:
-        return
-    if raw is None or raw.get("mode") != "SSE-C":
-        raise bad_request("the large file uses SSE-C; destinationServerSideEncryption must carry its key")
-    if _large_files.json_customer_key_md5(raw) != large["sse_key_md5"]:
-        raise access_denied("the destination SSE-C key does not match the large file's key")
+    return part_json(_versions.commit_part(request.app, large_file_id, number, received, received.sha1))

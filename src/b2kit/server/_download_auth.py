@@ -3,14 +3,13 @@ limited time, optionally pinning b2* response-header overrides (protocol §6.23)
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _buckets
-from b2kit.server._downloads import override_values
+from b2kit.server import _auth
 from b2kit.server._errors import bad_request
 from b2kit.server._exchange import Request
+from b2kit.server._overrides import override_values
 
 
 def get_download_authorization(request: Request) -> dict[str, Any]:
@@ -26,15 +25,14 @@ def get_download_authorization(request: Request) -> dict[str, Any]:
     _auth.require(principal, "shareFiles", bucket_id=bucket_id)
     if principal.name_prefix is not None and not prefix.startswith(principal.name_prefix):
         _auth.require(principal, None, file_name=prefix)
-    overrides = override_values(request)
-    with request.app.store.write() as conn:
-        _buckets.require(conn, bucket_id)
-        token = _auth.issue(
-            conn,
+    overrides = override_values(params)
+    with request.app.state.write() as tx:
+        tx.buckets.require(bucket_id)
+        token = tx.tokens.issue(
             "download",
             request.app.now_ms() + duration * 1000,
             bucket_id=bucket_id,
             name_prefix=prefix,
-            overrides=json.dumps(overrides),
+            overrides=overrides,
         )
     return {"authorizationToken": token, "bucketId": bucket_id, "fileNamePrefix": prefix}

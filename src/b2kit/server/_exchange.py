@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.message import Message
-from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from b2kit.server._app import App
 from b2kit.server._errors import bad_request
 from b2kit.server._params import Params
+from b2kit.server._slices import FileSlice
 
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
@@ -92,45 +90,6 @@ class Request:
         if host and _HOST.fullmatch(host):
             return f"http://{host}"
         return self.app.realm
-
-
-@dataclass(frozen=True)
-class FileSlice:
-    """``count`` bytes of the file at ``path`` from ``offset``: a piece of a response body that the HTTP layer
-    hands to ``socket.sendfile``, so the kernel copies it to the socket without a buffer in Python."""
-
-    path: Path
-    offset: int
-    count: int
-
-    def __len__(self) -> int:
-        return self.count
-
-    def head(self, count: int) -> FileSlice:
-        """The first ``count`` bytes of this slice (a body cut short on purpose)."""
-        return FileSlice(self.path, self.offset, min(count, self.count))
-
-    @contextmanager
-    def opened(self) -> Iterator[BinaryIO]:
-        """The file, open for reading. A file shorter than the slice (a blob damaged on disk) raises
-        ``ConnectionAbortedError`` before a byte of it is sent: the client must see a cut-off body, never
-        wrong bytes under a ``Content-Length`` that promised others."""
-        with open(self.path, "rb") as file:
-            if os.fstat(file.fileno()).st_size < self.offset + self.count:
-                raise ConnectionAbortedError(f"{self.path.name} is shorter than recorded")
-            yield file
-
-    def chunks(self, block_size: int) -> Iterator[bytes]:
-        """The slice's bytes in blocks of at most ``block_size``, for consumers that need bytes (copies)."""
-        with self.opened() as file:
-            file.seek(self.offset)
-            left = self.count
-            while left > 0:
-                chunk = file.read(min(block_size, left))
-                if not chunk:
-                    raise ConnectionAbortedError(f"{self.path.name} is shorter than recorded")
-                left -= len(chunk)
-                yield chunk
 
 
 BodyPiece: TypeAlias = bytes | FileSlice

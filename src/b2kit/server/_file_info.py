@@ -1,9 +1,11 @@
-"""File info (``X-Bz-Info-*`` headers or ``fileInfo`` JSON): key rules, the header budget, and the five
-``b2-*`` keys whose values must parse because downloads turn them into standard headers (protocol §7.1)."""
+"""What a file version's metadata may be: its name, content type and file info (``X-Bz-Info-*`` headers or
+``fileInfo`` JSON: key rules, the header budget, and the five ``b2-*`` keys whose values must parse because
+downloads turn them into standard headers, protocol §7.1)."""
 
 from __future__ import annotations
 
 import email.utils
+import mimetypes
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +25,24 @@ _DIRECTIVES = re.compile(
     rf"\s*{_TOKEN}(\s*=\s*({_TOKEN}|{_QUOTED}))?\s*(,\s*{_TOKEN}(\s*=\s*({_TOKEN}|{_QUOTED}))?\s*)*"
 )
 _CODINGS = re.compile(rf"\s*{_TOKEN}\s*(,\s*{_TOKEN}\s*)*")
+
+
+def checked_name(name: str) -> str:
+    """A file name as given, or 400 with what is wrong with it."""
+    problem = p.file_name_problem(name)
+    if problem is not None:
+        raise bad_request(problem)
+    return name
+
+
+def checked_content_type(value: str, file_name: str, field: str = "contentType") -> str:
+    """A content type (``field`` names it in errors), with ``b2/x-auto`` resolved from the file name."""
+    value = value.strip()
+    if value == p.CONTENT_TYPE_AUTO:
+        return mimetypes.guess_type(file_name, strict=False)[0] or "application/octet-stream"
+    if "/" not in value or len(value) > 1000 or not value.isascii() or not value.isprintable():
+        raise bad_request(f"invalid {field} {value[:100]!r}")
+    return value
 
 
 def checked_file_info(info: Mapping[str, Any], file_name: str) -> dict[str, str]:

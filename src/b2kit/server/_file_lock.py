@@ -6,25 +6,23 @@ cannot be deleted (403 ``access_denied``); governance retention gives way to ``b
 plus capability), compliance retention to nothing and can only be extended. Reading the values needs
 ``readFileRetentions`` / ``readFileLegalHolds``.
 
-The rules for new versions are functions that uploads, large files and copies call; the two file-lock
-endpoints live here. Deletion checks, file JSON and download headers live with their endpoints (``_files``,
-``_downloads``).
+Every Object Lock rule lives here, as functions: what a new version gets (uploads, large files and copies
+call ``lock_for_new_version``), what may change (``check_retention_change``), what may be deleted
+(``check_deletable``). The two endpoints are in ``_retention``; the values are stored on ``FileVersion.lock``.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _buckets
+from b2kit.server import _auth
 from b2kit.server._auth import Principal
 from b2kit.server._errors import B2Error, access_denied, bad_request
-from b2kit.server._exchange import Request
+from b2kit.server._state import Bucket, FileLock, FileVersion, Retention
 
 GOVERNANCE = "governance"
 COMPLIANCE = "compliance"
@@ -37,28 +35,6 @@ YEAR_DAYS = 365
 HEADER_RETENTION_MODE = "X-Bz-File-Retention-Mode"
 HEADER_RETAIN_UNTIL = "X-Bz-File-Retention-Retain-Until-Timestamp"
 HEADER_LEGAL_HOLD = "X-Bz-File-Legal-Hold"
-
-
-@dataclass(frozen=True)
-class Retention:
-    """A file's retention: ``mode`` None means none (then ``retain_until_ms`` is None too)."""
-
-    mode: str | None = None
-    retain_until_ms: int | None = None
-
-    def active(self, now_ms: int) -> bool:
-        return self.mode is not None and self.retain_until_ms is not None and self.retain_until_ms > now_ms
-
-    def to_json(self) -> dict[str, Any]:
-        return {"mode": self.mode, "retainUntilTimestamp": self.retain_until_ms}
-
-
-@dataclass(frozen=True)
-class FileLock:
-    """What a new or existing version carries: retention and legal hold (``None`` = never set)."""
-
-    retention: Retention = Retention()
-    legal_hold: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +106,7 @@ def lock_request_from_headers(headers: Message) -> LockRequest:
 
 def lock_for_new_version(
     principal: Principal,
-    bucket: sqlite3.Row,
+    bucket: Bucket,
     asked: LockRequest,
     now_ms: int,
 ) -> FileLock:
@@ -141,7 +117,7 @@ def lock_for_new_version(
     """
     explicit_retention = asked.retention is not None and asked.retention.mode is not None
     explicit_hold = asked.legal_hold is not None
-    if (explicit_retention or explicit_hold) and not bucket["file_lock_enabled"]:
+    if (explicit_retention or explicit_hold) and not bucket.file_lock_enabled:
         raise bucket_missing_file_lock()
     if explicit_retention:
         _auth.require(principal, "writeFileRetentions")
@@ -154,16 +130,15 @@ def lock_for_new_version(
         and retention.retain_until_ms <= now_ms
     ):
         raise bad_request("retainUntilTimestamp must be in the future")
-    if retention is None and bucket["file_lock_enabled"]:
-        retention = default_retention_for(bucket["default_retention"], now_ms)
+    if retention is None and bucket.file_lock_enabled:
+        retention = default_retention_for(bucket.default_retention, now_ms)
     return FileLock(retention or Retention(), asked.legal_hold)
 
 
-def default_retention_for(stored: str | None, now_ms: int) -> Retention | None:
+def default_retention_for(default: Mapping[str, Any] | None, now_ms: int) -> Retention | None:
     """The retention a bucket's default gives a version created at ``now_ms`` (None without a default)."""
-    if not stored:
+    if not default:
         return None
-    default = json.loads(stored)
     period = default.get("period")
     if default.get("mode") is None or not period:
         return None
@@ -171,26 +146,7 @@ def default_retention_for(stored: str | None, now_ms: int) -> Retention | None:
     return Retention(str(default["mode"]), now_ms + days * DAY_MS)
 
 
-def lock_columns(lock: FileLock) -> dict[str, Any]:
-    """The ``files`` columns that hold ``lock``."""
-    return {
-        "retention_mode": lock.retention.mode,
-        "retention_until_ms": lock.retention.retain_until_ms,
-        "legal_hold": lock.legal_hold,
-    }
-
-
 # --- existing versions -------------------------------------------------------------------------------------
-
-
-def lock_of(row: sqlite3.Row) -> FileLock:
-    return FileLock(Retention(row["retention_mode"], row["retention_until_ms"]), row["legal_hold"])
-
-
-def is_protected(row: sqlite3.Row, now_ms: int) -> bool:
-    """Whether nothing (not even bypassGovernance) may delete the version right now without a decision."""
-    lock = lock_of(row)
-    return lock.legal_hold == "on" or lock.retention.active(now_ms)
 
 
 def check_retention_change(
@@ -219,67 +175,15 @@ def check_retention_change(
         raise access_denied("the key lacks the bypassGovernance capability")
 
 
-def upload_lock_columns(request: Request, bucket: sqlite3.Row, principal: Principal) -> dict[str, Any]:
-    """``b2_upload_file`` extension: the Object Lock headers (or the bucket default) as ``files`` columns."""
-    asked = lock_request_from_headers(request.headers)
-    return lock_columns(lock_for_new_version(principal, bucket, asked, request.app.now_ms()))
-
-
-# --- endpoints ---------------------------------------------------------------------------------------------
-
-
-def _locked_version(
-    request: Request, principal: Principal, capability: str
-) -> tuple[sqlite3.Row, sqlite3.Row]:
-    """The (file, bucket) rows named by ``fileId`` + ``fileName`` after the capability and lock checks."""
-    file_id = request.params.text("fileId")
-    file_name = request.params.text("fileName")
-    with request.app.store.read() as conn:
-        row = conn.execute("SELECT * FROM files WHERE file_id = ?", (file_id,)).fetchone()
-        bucket = None if row is None else _buckets.find(conn, str(row["bucket_id"]))
-    if row is None or bucket is None or row["file_name"] != file_name:
-        raise bad_request(f"File not present: {file_name} {file_id}", p.FILE_NOT_PRESENT)
-    _auth.require(principal, capability, bucket_id=str(row["bucket_id"]), file_name=file_name)
-    if not bucket["file_lock_enabled"]:
-        raise bucket_missing_file_lock()
-    if row["action"] != "upload":
-        raise bad_request(f"file lock settings apply to uploaded files, not to a {row['action']} version")
-    return row, bucket
-
-
-def update_file_retention(request: Request) -> dict[str, Any]:
-    principal = _auth.account(request)
-    raw = request.params.opt_object("fileRetention")
-    if raw is None:
-        raise bad_request("required field fileRetention is missing")
-    wanted = parse_retention(raw)
-    bypass = bool(request.params.opt_bool("bypassGovernance"))
-    row, _bucket = _locked_version(request, principal, "writeFileRetentions")
-    now = request.app.now_ms()
-    with request.app.store.write() as conn:
-        current = conn.execute(
-            "SELECT retention_mode, retention_until_ms FROM files WHERE file_id = ?", (row["file_id"],)
-        ).fetchone()
-        if current is None:
-            raise bad_request(f"File not present: {row['file_name']} {row['file_id']}", p.FILE_NOT_PRESENT)
-        check_retention_change(
-            principal,
-            Retention(current["retention_mode"], current["retention_until_ms"]),
-            wanted,
-            bypass,
-            now,
-        )
-        conn.execute(
-            "UPDATE files SET retention_mode = ?, retention_until_ms = ? WHERE file_id = ?",
-            (wanted.mode, wanted.retain_until_ms, row["file_id"]),
-        )
-    return {"fileId": row["file_id"], "fileName": row["file_name"], "fileRetention": wanted.to_json()}
-
-
-def update_file_legal_hold(request: Request) -> dict[str, Any]:
-    principal = _auth.account(request)
-    hold = parse_legal_hold(request.params.text("legalHold"))
-    row, _bucket = _locked_version(request, principal, "writeFileLegalHolds")
-    with request.app.store.write() as conn:
-        conn.execute("UPDATE files SET legal_hold = ? WHERE file_id = ?", (hold, row["file_id"]))
-    return {"fileId": row["file_id"], "fileName": row["file_name"], "legalHold": hold}
+def check_deletable(principal: Principal, version: FileVersion, bypass: bool, now_ms: int) -> None:
+    """A legal hold or an unexpired retention protects a version from deletion (403 access_denied);
+    governance retention gives way to ``bypassGovernance`` with its capability."""
+    if version.lock.legal_hold == "on":
+        raise access_denied("file version is under legal hold")
+    retention = version.lock.retention
+    if not retention.active(now_ms):
+        return
+    if retention.mode == COMPLIANCE:
+        raise access_denied("file version is under compliance retention")
+    if not (bypass and principal.can("bypassGovernance")):
+        raise access_denied("file version is under governance retention; bypassGovernance is needed")

@@ -20,8 +20,9 @@ from b2kit import _protocol as p
 from b2kit.server import _dispatch, _routes
 from b2kit.server._app import App
 from b2kit.server._errors import B2Error, bad_request
-from b2kit.server._exchange import Body, BodyPiece, FileSlice, Request, Response, json_response
+from b2kit.server._exchange import Body, BodyPiece, Request, Response, json_response
 from b2kit.server._params import Params
+from b2kit.server._slices import FileSlice
 
 log = logging.getLogger("b2kit.server")
 

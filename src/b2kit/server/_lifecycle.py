@@ -12,18 +12,17 @@ goes once its own age passes the same limit. Versions under legal hold or unexpi
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import groupby, pairwise
+from itertools import pairwise
 from typing import Any
 
-from b2kit import _protocol as p
-from b2kit.server import _file_lock, _files
+from b2kit.server import _versions
 from b2kit.server._app import App
+from b2kit.server._state import HIDE, UPLOAD, FileVersion
 
 log = logging.getLogger("b2kit.server.lifecycle")
 
@@ -41,7 +40,7 @@ class Rule:
     cancel_after_ms: int | None
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> Rule:
+    def from_json(cls, raw: Mapping[str, Any]) -> Rule:
         def days(field: str) -> int | None:
             value = raw.get(field)
             return None if value is None else int(value) * DAY_MS
@@ -76,98 +75,61 @@ class Plan:
     """Decisions for one name's versions (newest first): hide the name and/or delete these versions."""
 
     hide: bool
-    delete: tuple[sqlite3.Row, ...]
+    delete: tuple[FileVersion, ...]
 
 
-def plan_name(versions: list[sqlite3.Row], rule: Rule, now_ms: int) -> Plan:
+def plan_name(versions: list[FileVersion], rule: Rule, now_ms: int) -> Plan:
     """What ``rule`` does to one name's finished versions (uploads and hide markers, newest first)."""
     newest = versions[0]
     hide = (
         rule.hide_after_ms is not None
-        and newest["action"] == "upload"
-        and newest["upload_ms"] + rule.hide_after_ms <= now_ms
+        and newest.action == UPLOAD
+        and newest.upload_ms + rule.hide_after_ms <= now_ms
     )
     if rule.delete_after_ms is None:
         return Plan(hide, ())
     delete = [
         older
         for newer, older in pairwise(versions)
-        if newer["upload_ms"] + rule.delete_after_ms <= now_ms and not _file_lock.is_protected(older, now_ms)
+        if newer.upload_ms + rule.delete_after_ms <= now_ms and not older.lock.protects(now_ms)
     ]
     nothing_behind = len(delete) == len(versions) - 1
-    if newest["action"] == "hide" and nothing_behind and newest["upload_ms"] + rule.delete_after_ms <= now_ms:
+    if newest.action == HIDE and nothing_behind and newest.upload_ms + rule.delete_after_ms <= now_ms:
         delete.append(newest)
     return Plan(hide, tuple(delete))
 
 
 def run_pass(app: App, now_ms: int) -> LifecycleReport:
     """Apply every bucket's lifecycle rules as of ``now_ms``; one short transaction per rule."""
-    with app.store.read() as conn:
-        buckets = conn.execute("SELECT bucket_id, lifecycle_rules FROM buckets").fetchall()
+    with app.state.read() as tx:
+        buckets = tx.buckets.all()
     report = LifecycleReport()
     for bucket in buckets:
-        for raw in json.loads(bucket["lifecycle_rules"]):
-            report += _apply(app, str(bucket["bucket_id"]), Rule.from_json(raw), now_ms)
+        for raw in bucket.lifecycle_rules:
+            report += _apply(app, bucket.bucket_id, Rule.from_json(raw), now_ms)
     return report
 
 
 def _apply(app: App, bucket_id: str, rule: Rule, now_ms: int) -> LifecycleReport:
     blobs: list[str] = []
     hidden = deleted = cancelled = 0
-    with app.store.write() as conn:
-        for versions in _names(conn, bucket_id, rule.prefix):
+    with app.state.write() as tx:
+        for versions in tx.files.names_under(bucket_id, rule.prefix):
             plan = plan_name(versions, rule, now_ms)
-            for row in plan.delete:
-                blobs += _files.delete_version_rows(conn, row)
+            for version in plan.delete:
+                blobs += tx.files.delete(version)
                 deleted += 1
             if plan.hide:
-                _hide(conn, app, versions[0])
+                tx.files.insert(_versions.hide_marker(versions[0], app.now_ms()))
                 hidden += 1
         if rule.cancel_after_ms is not None:
-            for row in _unfinished(conn, bucket_id, rule.prefix, now_ms - rule.cancel_after_ms):
-                blobs += _files.cancel_start_version(conn, row)
+            for version in tx.files.unfinished_started_before(
+                bucket_id, rule.prefix, now_ms - rule.cancel_after_ms
+            ):
+                blobs += tx.files.delete(version)
                 cancelled += 1
     app.blobs.delete(blobs)
     return LifecycleReport(hidden, deleted, cancelled)
-
-
-def _names(conn: sqlite3.Connection, bucket_id: str, prefix: str) -> Iterator[list[sqlite3.Row]]:
-    """Each name's finished versions under ``prefix``, newest first."""
-    rows = conn.execute(
-        "SELECT * FROM files WHERE bucket_id = ? AND action != 'start' AND substr(file_name, 1, ?) = ? "
-        f"ORDER BY file_name, {_files.NEWEST_FIRST}",
-        (bucket_id, len(prefix), prefix),
-    )
-    for _name, group in groupby(rows, key=lambda row: row["file_name"]):
-        yield list(group)
-
-
-def _unfinished(
-    conn: sqlite3.Connection, bucket_id: str, prefix: str, started_before: int
-) -> list[sqlite3.Row]:
-    return list(
-        conn.execute(
-            "SELECT * FROM files WHERE bucket_id = ? AND action = 'start' AND substr(file_name, 1, ?) = ? "
-            "AND upload_ms <= ?",
-            (bucket_id, len(prefix), prefix, started_before),
-        ).fetchall()
-    )
-
-
-def _hide(conn: sqlite3.Connection, app: App, newest: sqlite3.Row) -> None:
-    _files.insert_version(
-        conn,
-        {
-            "bucket_id": newest["bucket_id"],
-            "file_name": newest["file_name"],
-            "action": "hide",
-            "content_length": 0,
-            "content_sha1": _files.EMPTY_SHA1,
-            "content_md5": _files.EMPTY_MD5,
-            "content_type": p.HIDE_MARKER_CONTENT_TYPE,
-            "upload_ms": max(app.now_ms(), int(newest["upload_ms"]) + 1),
-        },
-    )
 
 
 class Scheduler:

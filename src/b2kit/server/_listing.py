@@ -1,32 +1,26 @@
 """``b2_list_file_names`` and ``b2_list_file_versions``: prefix, delimiter folders, inclusive start points,
 pages of up to 10,000, ``next*`` keys always present, names in UTF-8 byte order (protocol §9).
 
-SQLite compares TEXT with memcmp on UTF-8, so ``ORDER BY file_name`` is UTF-8 byte order. Pages are read
-with keyset cursors in batches, one short read transaction per call.
+The state layer returns names in UTF-8 byte order. Pages are read with keyset cursors in batches, one short
+read transaction per call.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _buckets, _files
+from b2kit.server import _auth
 from b2kit.server._auth import Principal
 from b2kit.server._errors import bad_request
 from b2kit.server._exchange import Request
+from b2kit.server._shapes import file_json
+from b2kit.server._state import UPLOAD, FileVersion, Tx, VersionKey
 
 _BATCH = 1000
 _FIRST_BATCH = 16  # small first reads: after a folder jump often only one row is used
-# the current version of each name (newest that is not an unfinished large file; same order as NEWEST_FIRST)
-_CURRENT = (
-    "SELECT f.* FROM files f WHERE f.bucket_id = ? AND f.file_name {op} ? AND f.action != 'start' "
-    "AND f.seq = (SELECT g.seq FROM files g WHERE g.bucket_id = f.bucket_id AND g.file_name = f.file_name "
-    "AND g.action != 'start' ORDER BY g.upload_ms DESC, g.seq DESC LIMIT 1) "
-    "ORDER BY f.file_name LIMIT ?"
-)
 
 
 @dataclass(frozen=True)
@@ -41,10 +35,10 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Entry:
-    """One listed item: a version row or a folder name."""
+    """One listed item: a version or a folder name."""
 
     name: str
-    row: sqlite3.Row | None = None
+    version: FileVersion | None = None
 
 
 def _successor(folder: str) -> str | None:
@@ -57,35 +51,24 @@ def _successor(folder: str) -> str | None:
     return folder[:-1] + chr(last)
 
 
-def _current_rows(conn: sqlite3.Connection, bucket_id: str, cursor: Cursor, limit: int) -> list[sqlite3.Row]:
-    op = ">=" if cursor.inclusive else ">"
-    return conn.execute(_CURRENT.format(op=op), (bucket_id, cursor.name, limit)).fetchall()
+def _current_rows(tx: Tx, bucket_id: str, cursor: Cursor, limit: int) -> list[FileVersion]:
+    return tx.files.current_from(bucket_id, cursor.name, cursor.inclusive, limit)
 
 
-def _version_rows(conn: sqlite3.Connection, bucket_id: str, cursor: Cursor, limit: int) -> list[sqlite3.Row]:
-    order = f"ORDER BY file_name, {_files.NEWEST_FIRST} LIMIT ?"
-    rows: list[sqlite3.Row] = []
+def _version_rows(tx: Tx, bucket_id: str, cursor: Cursor, limit: int) -> list[FileVersion]:
+    rows: list[FileVersion] = []
+    inclusive = cursor.inclusive
     if cursor.upload_ms is not None and cursor.seq is not None:
-        seq_op = "<=" if cursor.inclusive else "<"
-        rows = conn.execute(
-            f"SELECT * FROM files WHERE bucket_id = ? AND file_name = ? AND "
-            f"(upload_ms < ? OR (upload_ms = ? AND seq {seq_op} ?)) {order}",
-            (bucket_id, cursor.name, cursor.upload_ms, cursor.upload_ms, cursor.seq, limit),
-        ).fetchall()
+        after = VersionKey(cursor.name, cursor.upload_ms, cursor.seq)
+        rows = tx.files.older_versions(bucket_id, after, cursor.inclusive, limit)
         if len(rows) == limit:
             return rows
-        op = ">"
-    else:
-        op = ">=" if cursor.inclusive else ">"
-    more = conn.execute(
-        f"SELECT * FROM files WHERE bucket_id = ? AND file_name {op} ? {order}",
-        (bucket_id, cursor.name, limit - len(rows)),
-    ).fetchall()
-    return rows + more
+        inclusive = False
+    return rows + tx.files.versions_from(bucket_id, cursor.name, inclusive, limit - len(rows))
 
 
 def _scan(
-    conn: sqlite3.Connection,
+    tx: Tx,
     bucket_id: str,
     prefix: str,
     delimiter: str | None,
@@ -96,12 +79,12 @@ def _scan(
     cursor: Cursor | None = start
     limit = _FIRST_BATCH
     while cursor is not None:
-        rows = (_version_rows if versions else _current_rows)(conn, bucket_id, cursor, limit)
+        rows = (_version_rows if versions else _current_rows)(tx, bucket_id, cursor, limit)
         if not rows:
             return
         cursor, jumped = None, False
         for row in rows:
-            name = str(row["file_name"])
+            name = row.file_name
             if not name.startswith(prefix):
                 return
             rest = name[len(prefix) :]
@@ -112,20 +95,18 @@ def _scan(
                 following = _successor(folder)
                 cursor, jumped = (None if following is None else Cursor(following)), True
                 break
-            if versions or row["action"] == "upload":
+            if versions or row.action == UPLOAD:
                 yield Entry(name, row)
         if jumped:
             limit = _FIRST_BATCH
         elif len(rows) == limit:
             limit = min(limit * 4, _BATCH)
             last = rows[-1]
-            cursor = Cursor(
-                str(last["file_name"]), False, last["upload_ms"] if versions else None, last["seq"]
-            )
+            cursor = Cursor(last.file_name, False, last.upload_ms if versions else None, last.seq)
 
 
 def _entry_json(request: Request, principal: Principal, bucket_id: str, entry: Entry) -> dict[str, Any]:
-    if entry.row is None:
+    if entry.version is None:
         result: dict[str, Any] = {
             "accountId": request.app.account.account_id,
             "action": "folder",
@@ -140,7 +121,7 @@ def _entry_json(request: Request, principal: Principal, bucket_id: str, entry: E
             "uploadTimestamp": 0,
         }
     else:
-        result = _files.file_json(request, principal, entry.row)
+        result = file_json(request.app.account.account_id, principal, entry.version)
     if request.version == "v1":
         result["size"] = result.pop("contentLength")
         for key in ("accountId", "bucketId", "fileRetention", "legalHold", "serverSideEncryption"):
@@ -161,13 +142,13 @@ def _list(request: Request, versions: bool) -> dict[str, Any]:
     start_name = params.opt_text("startFileName") or ""
     start_id = params.opt_text("startFileId") if versions else None
     entries: list[Entry] = []
-    with request.app.store.read() as conn:
-        _buckets.require(conn, bucket_id)
+    with request.app.state.read() as tx:
+        tx.buckets.require(bucket_id)
         start = Cursor(max(start_name, prefix or ""))
         if start_id is not None:
-            start = _version_cursor(conn, start_name, start_id, start)
+            start = _version_cursor(tx, start_name, start_id, start)
         if prefix is not None:
-            for entry in _scan(conn, bucket_id, prefix, delimiter, start, versions):
+            for entry in _scan(tx, bucket_id, prefix, delimiter, start, versions):
                 entries.append(entry)
                 if len(entries) > count:
                     break
@@ -176,20 +157,20 @@ def _list(request: Request, versions: bool) -> dict[str, Any]:
         "nextFileName": entries[count].name if len(entries) > count else None,
     }
     if versions:
-        following = entries[count].row if len(entries) > count else None
-        result["nextFileId"] = None if following is None else following["file_id"]
+        following = entries[count].version if len(entries) > count else None
+        result["nextFileId"] = None if following is None else following.file_id
     return result
 
 
-def _version_cursor(conn: sqlite3.Connection, start_name: str, start_id: str, fallback: Cursor) -> Cursor:
+def _version_cursor(tx: Tx, start_name: str, start_id: str, fallback: Cursor) -> Cursor:
     if not start_name:
         raise bad_request("startFileId needs startFileName")
-    row = _files.find_version(conn, start_id)
-    if row is None or row["file_name"] != start_name:
+    version = tx.files.get(start_id)
+    if version is None or version.file_name != start_name:
         raise bad_request(f"startFileId {start_id} is not a version of {start_name!r}")
     if fallback.name > start_name:
         return fallback
-    return Cursor(start_name, True, row["upload_ms"], row["seq"])
+    return Cursor(start_name, True, version.upload_ms, version.seq)
 
 
 def list_file_names(request: Request) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from b2kit.server import _auth, _routes
+from b2kit.server import _routes
 from b2kit.server._app import App
 from b2kit.server._config import ServerConfig
 from b2kit.server._faults import FaultInjector
@@ -91,7 +91,7 @@ class LocalServer:
 
     def expire_tokens(self) -> int:
         """Expire every account token issued so far; returns how many."""
-        return _auth.expire_account_tokens(self._running)
+        return self._running.expire_account_tokens()
 
     def stop(self) -> None:
         if self._lifecycle is not None:

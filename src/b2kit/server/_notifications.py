@@ -7,7 +7,6 @@ overlap (a wildcard covers its category); two rules whose prefixes overlap must 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any
 
 from b2kit import _protocol as p
 from b2kit.server import _auth
-from b2kit.server._errors import bad_bucket_id, bad_request
+from b2kit.server._errors import bad_request
 from b2kit.server._exchange import Request
 
 EVENTS_BY_CATEGORY: dict[str, frozenset[str]] = {
@@ -173,19 +172,15 @@ def _bucket_id(request: Request, capability: str) -> str:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
     _auth.require(principal, capability, bucket_id=bucket_id)
-    with request.app.store.read() as conn:
-        found = conn.execute("SELECT 1 FROM buckets WHERE bucket_id = ?", (bucket_id,)).fetchone()
-    if found is None:
-        raise bad_bucket_id(bucket_id)
+    with request.app.state.read() as tx:
+        tx.buckets.require(bucket_id)
     return bucket_id
 
 
 def _answer(request: Request, bucket_id: str) -> dict[str, Any]:
-    with request.app.store.read() as conn:
-        rows = conn.execute(
-            "SELECT rule FROM notification_rules WHERE bucket_id = ? ORDER BY name", (bucket_id,)
-        ).fetchall()
-    return {"bucketId": bucket_id, "eventNotificationRules": [rule_json(json.loads(r["rule"])) for r in rows]}
+    with request.app.state.read() as tx:
+        rules = tx.notification_rules.of_bucket(bucket_id)
+    return {"bucketId": bucket_id, "eventNotificationRules": [rule_json(rule) for rule in rules]}
 
 
 def set_bucket_notification_rules(request: Request) -> dict[str, Any]:
@@ -193,14 +188,9 @@ def set_bucket_notification_rules(request: Request) -> dict[str, Any]:
     if not request.params.has("eventNotificationRules"):
         raise bad_request("required field eventNotificationRules is missing")
     rules = validate_rules(request.params.raw("eventNotificationRules"))
-    with request.app.store.write() as conn:
-        if conn.execute("SELECT 1 FROM buckets WHERE bucket_id = ?", (bucket_id,)).fetchone() is None:
-            raise bad_bucket_id(bucket_id)
-        conn.execute("DELETE FROM notification_rules WHERE bucket_id = ?", (bucket_id,))
-        conn.executemany(
-            "INSERT INTO notification_rules (bucket_id, name, rule) VALUES (?, ?, ?)",
-            [(bucket_id, rule["name"], json.dumps(rule)) for rule in rules],
-        )
+    with request.app.state.write() as tx:
+        tx.buckets.require(bucket_id)
+        tx.notification_rules.replace(bucket_id, rules)
     return _answer(request, bucket_id)
 
 

@@ -9,7 +9,7 @@ in a write (same thread) gets its own snapshot.
 WAL with ``synchronous=NORMAL`` keeps the database consistent after any crash and loses no committed
 transaction when the process dies (kill -9); only an OS crash or power cut may drop the last commits.
 
-Schema overview (``files`` is the heart; every other module reads and writes these tables):
+Schema overview (``files`` is the heart; the table modules of this package read and write them):
 
 - ``settings``: account id and other per-data-dir constants.
 - ``keys``: application keys, the master key included (``is_master = 1``); JSON ``capabilities`` and
@@ -126,7 +126,7 @@ CREATE TABLE IF NOT EXISTS notification_rules (
 _POOL_SIZE = 16
 
 
-class Store:
+class Database:
     """The metadata database. Use ``read()`` for queries and ``write()`` for one short transaction."""
 
     def __init__(self, path: Path) -> None:
