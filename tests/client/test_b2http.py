@@ -9,7 +9,8 @@ import time
 import pytest
 
 from b2kit import B2ConnectionError, BadDateFormat, ClockSkew, ResourceNotFound, RetryPolicy
-from b2kit._transport._http import BLOCK_SIZE, B2Http, _check_clock_skew
+from b2kit._transport._http import BLOCK_SIZE, B2Http
+from b2kit._wire import check_clock_skew as _check_clock_skew
 from b2kit.server import LocalServer
 
 QUICK = RetryPolicy(max_attempts=2, initial_delay=0.0, time_budget=5.0)

@@ -34,7 +34,7 @@ from b2kit._models import (
     FullApplicationKey,
     Part,
 )
-from b2kit._raw._raw_api import API_VERSION, B2RawApi
+from b2kit._raw._raw_api import B2RawApi
 from b2kit._session._session import B2Session
 from b2kit._transfer._copy import CopyManager
 from b2kit._transfer._download import DownloadedFile, DownloadManager, DownloadTuning
@@ -43,6 +43,18 @@ from b2kit._transfer._progress import AbstractProgressListener
 from b2kit._transfer._upload import UploadManager
 from b2kit._transport._http import B2Http
 from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
+from b2kit._wire import (
+    API_VERSION,
+    CreateBucket,
+    CreateKey,
+    DeleteBucket,
+    DeleteFileVersion,
+    DeleteKey,
+    GetFileInfo,
+    ListBuckets,
+    ListKeys,
+    ListParts,
+)
 
 DEFAULT_LIST_KEY_COUNT = 1000
 DEFAULT_LIST_PARTS_COUNT = 1000
@@ -235,7 +247,7 @@ class B2Api:
         is_file_lock_enabled: bool | None = None,
     ) -> Bucket:
         """Create a bucket (``bucket_type`` ``allPublic`` or ``allPrivate``) and return it."""
-        response = self.session.create_bucket(
+        call = CreateBucket(
             self.get_account_id(),
             name,
             bucket_type,
@@ -243,15 +255,16 @@ class B2Api:
             cors_rules=cors_rules,
             lifecycle_rules=lifecycle_rules,
             default_server_side_encryption=default_server_side_encryption,
-            is_file_lock_enabled=is_file_lock_enabled,
+            file_lock_enabled=is_file_lock_enabled,
         )
+        response = self.session.call(call)
         bucket = Bucket.from_api_bucket_dict(self, response)
         self.cache.save_bucket(bucket)
         return bucket
 
     def delete_bucket(self, bucket: Bucket) -> dict[str, Any]:
         """Delete a bucket (it must be empty); returns the server's answer (the deleted bucket)."""
-        response = self.session.delete_bucket(self.get_account_id(), bucket.id_)
+        response = self.session.call(DeleteBucket(self.get_account_id(), bucket.id_))
         if bucket.name is not None:
             self.cache.remove_bucket_name(bucket.name)
         return response
@@ -264,9 +277,7 @@ class B2Api:
             self.check_bucket_id_restrictions(bucket_id)
         elif bucket_name is not None:
             self.check_bucket_restrictions(bucket_name)
-        response = self.session.list_buckets(
-            self.get_account_id(), bucket_id=bucket_id, bucket_name=bucket_name
-        )
+        response = self.session.call(ListBuckets(self.get_account_id(), bucket_id, bucket_name))
         buckets = [Bucket.from_api_bucket_dict(self, item) for item in response["buckets"]]
         if bucket_name is None and bucket_id is None:
             self.cache.set_bucket_name_cache(buckets)
@@ -334,34 +345,26 @@ class B2Api:
         if bucket_id is not None and bucket_ids is not None:
             raise ValueError("give bucket_id or bucket_ids, not both")
         ids = [bucket_id] if bucket_id is not None else bucket_ids
-        response = self.session.create_key(
+        call = CreateKey(
             self.get_account_id(), list(capabilities), key_name, valid_duration_seconds, ids, name_prefix
         )
+        response = self.session.call(call)
         return FullApplicationKey.from_create_response(response)
 
     def delete_key(self, application_key_id: str) -> ApplicationKey:
         """Delete an application key; returns what it was."""
-        return ApplicationKey.from_api_response(self.session.delete_key(application_key_id))
+        return ApplicationKey.from_api_response(self.session.call(DeleteKey(application_key_id)))
 
     def list_keys(self, start_application_key_id: str | None = None) -> Iterator[ApplicationKey]:
         """Every application key from ``start_application_key_id`` on (pages fetched lazily)."""
-        account_id = self.get_account_id()
-        start = start_application_key_id
-        while True:
-            response = self.session.list_keys(
-                account_id, max_key_count=DEFAULT_LIST_KEY_COUNT, start_application_key_id=start
-            )
-            for entry in response["keys"]:
-                yield ApplicationKey.from_api_response(entry)
-            start = response.get("nextApplicationKeyId")
-            if start is None:
-                return
+        first = ListKeys(self.get_account_id(), DEFAULT_LIST_KEY_COUNT, start_application_key_id)
+        return (ApplicationKey.from_api_response(entry) for entry in self.session.paged(first).items())
 
     # --- files ---------------------------------------------------------------------------------------------
 
     def delete_file_version(self, file_id: str, file_name: str) -> FileIdAndName:
         """Permanently delete one version of a file."""
-        response = self.session.delete_file_version(file_id, file_name)
+        response = self.session.call(DeleteFileVersion(file_id, file_name))
         return FileIdAndName.from_cancel_or_delete_response(response)
 
     def cancel_large_file(self, file_id: str) -> FileIdAndName:
@@ -372,18 +375,12 @@ class B2Api:
         self, file_id: str, start_part_number: int | None = None, batch_size: int | None = None
     ) -> Iterator[Part]:
         """Yield the uploaded parts of an unfinished large file, fetching ``batch_size`` per request."""
-        start = start_part_number
-        while True:
-            response = self.session.list_parts(file_id, start, batch_size or DEFAULT_LIST_PARTS_COUNT)
-            for entry in response["parts"]:
-                yield Part.from_list_parts_dict(entry)
-            start = response.get("nextPartNumber")
-            if start is None:
-                return
+        first = ListParts(file_id, start_part_number, batch_size or DEFAULT_LIST_PARTS_COUNT)
+        return (Part.from_list_parts_dict(entry) for entry in self.session.paged(first).items())
 
     def get_file_info(self, file_id: str) -> dict[str, Any]:
         """The raw ``b2_get_file_info`` answer for a file version."""
-        return self.session.get_file_info_by_id(file_id)
+        return self.session.call(GetFileInfo(file_id))
 
     def get_download_url_for_fileid(self, file_id: str) -> str:
         """The URL that downloads the file version ``file_id``."""

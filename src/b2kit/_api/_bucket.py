@@ -34,9 +34,23 @@ from b2kit._transfer._download_dest import AbstractDownloadDestination, download
 from b2kit._transfer._progress import AbstractProgressListener
 from b2kit._transfer._upload import UploadOptions
 from b2kit._transfer._upload_source import UploadSource, UploadSourceBytes, UploadSourceLocalFile
+from b2kit._wire import (
+    GetBucketNotificationRules,
+    GetDownloadAuthorization,
+    GetFileInfo,
+    HideFile,
+    ListFileNames,
+    ListFileVersions,
+    ListUnfinishedLargeFiles,
+    SetBucketNotificationRules,
+    UpdateBucket,
+    UpdateFileLegalHold,
+    UpdateFileRetention,
+)
 
 if TYPE_CHECKING:
     from b2kit._api._b2api import B2Api
+    from b2kit._session._pager import Pager
 
 LIST_FILE_NAMES_MAX = p.MAX_LIST_FILE_COUNT
 DEFAULT_UNFINISHED_BATCH = p.MAX_UNFINISHED_LIST_COUNT
@@ -51,6 +65,17 @@ def _with_metadata(
     if file_info is not None:
         opts = dataclasses.replace(opts, file_info=dict(file_info))
     return opts
+
+
+def _versions(pager: Pager[ListFileNames] | Pager[ListFileVersions]) -> Iterator[FileVersion]:
+    return (FileVersion.from_api_response(entry) for entry in pager.items())
+
+
+def _starting_at(first: ListFileNames | ListFileVersions, file_name: str) -> ListFileNames | ListFileVersions:
+    """``first`` continued from ``file_name`` (a version listing from that name's newest version)."""
+    if isinstance(first, ListFileVersions):
+        return dataclasses.replace(first, start_file_name=file_name, start_file_id=None)
+    return dataclasses.replace(first, start_file_name=file_name)
 
 
 class Bucket:
@@ -143,7 +168,7 @@ class Bucket:
         is_file_lock_enabled: bool | None = None,
     ) -> Bucket:
         """Change the given settings (others stay); returns the updated bucket (Conflict if stale)."""
-        response = self.api.session.update_bucket(
+        call = UpdateBucket(
             self.api.get_account_id(),
             self.id_,
             bucket_type=bucket_type,
@@ -153,8 +178,9 @@ class Bucket:
             if_revision_is=if_revision_is,
             default_server_side_encryption=default_server_side_encryption,
             default_retention=default_retention,
-            is_file_lock_enabled=is_file_lock_enabled,
+            file_lock_enabled=is_file_lock_enabled,
         )
+        response = self.api.session.call(call)
         self._load(response)
         return Bucket.from_api_bucket_dict(self.api, response)
 
@@ -167,10 +193,10 @@ class Bucket:
         return self.update(bucket_info=new_bucket_info, if_revision_is=if_revision_is)
 
     def get_notification_rules(self) -> list[dict[str, Any]]:
-        return self.api.session.get_bucket_notification_rules(self.id_)
+        return self.api.session.call(GetBucketNotificationRules(self.id_))
 
     def set_notification_rules(self, rules: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        return self.api.session.set_bucket_notification_rules(self.id_, rules)
+        return self.api.session.call(SetBucketNotificationRules(self.id_, rules))
 
     # --- listing -------------------------------------------------------------------------------------------
 
@@ -178,18 +204,8 @@ class Bucket:
         self, start_filename: str | None = None, max_entries: int | None = None, prefix: str | None = None
     ) -> Iterator[FileVersion]:
         """Current versions of files (names in order), from ``start_filename``, at most ``max_entries``."""
-        start: str | None = start_filename
-        remaining = max_entries
-        while remaining is None or remaining > 0:
-            count = LIST_FILE_NAMES_MAX if remaining is None else min(remaining, LIST_FILE_NAMES_MAX)
-            response = self.api.session.list_file_names(self.id_, start, count, prefix)
-            for entry in response["files"]:
-                yield FileVersion.from_api_response(entry)
-            if remaining is not None:
-                remaining -= len(response["files"])
-            start = response.get("nextFileName")
-            if start is None:
-                return
+        first = ListFileNames(self.id_, start_filename, LIST_FILE_NAMES_MAX, prefix)
+        return _versions(self.api.session.paged(first, max_entries))
 
     def list_file_versions(
         self,
@@ -199,18 +215,8 @@ class Bucket:
         prefix: str | None = None,
     ) -> Iterator[FileVersion]:
         """Every version (uploads, hide markers, unfinished large files), names ascending, newest first."""
-        start_name, start_id = start_filename, start_file_id
-        remaining = max_entries
-        while remaining is None or remaining > 0:
-            count = LIST_FILE_NAMES_MAX if remaining is None else min(remaining, LIST_FILE_NAMES_MAX)
-            response = self.api.session.list_file_versions(self.id_, start_name, start_id, count, prefix)
-            for entry in response["files"]:
-                yield FileVersion.from_api_response(entry)
-            if remaining is not None:
-                remaining -= len(response["files"])
-            start_name, start_id = response.get("nextFileName"), response.get("nextFileId")
-            if start_name is None:
-                return
+        first = ListFileVersions(self.id_, start_filename, start_file_id, LIST_FILE_NAMES_MAX, prefix)
+        return _versions(self.api.session.paged(first, max_entries))
 
     def ls(
         self,
@@ -229,15 +235,14 @@ class Bucket:
         if prefix and not prefix.endswith("/"):
             prefix += "/"
         count = fetch_count or LIST_FILE_NAMES_MAX
-        session = self.api.session
-        start_name: str | None = prefix
-        start_id: str | None = None
+        first: ListFileNames | ListFileVersions = (
+            ListFileVersions(self.id_, prefix, None, count, prefix)
+            if show_versions
+            else ListFileNames(self.id_, prefix, count, prefix)
+        )
+        pager = self.api.session.paged(first)
         current_dir: str | None = None
-        while True:
-            if show_versions:
-                response = session.list_file_versions(self.id_, start_name, start_id, count, prefix)
-            else:
-                response = session.list_file_names(self.id_, start_name, count, prefix)
+        for response in pager.pages():
             for entry in response["files"]:
                 version = FileVersion.from_api_response(entry)
                 if not version.file_name.startswith(prefix):
@@ -252,28 +257,18 @@ class Bucket:
                     current_dir = folder
                     yield version, prefix + folder
             next_name = response.get("nextFileName")
-            if next_name is None:
-                return
-            if current_dir is None:
-                start_name, start_id = next_name, response.get("nextFileId")
-            else:
+            if next_name is not None and current_dir is not None:
                 # Skip the rest of the folder: "0" is the character right after "/".
-                start_name = max(next_name, prefix + current_dir[:-1] + "0")
-                start_id = None
+                skip_to = max(next_name, prefix + current_dir[:-1] + "0")
+                pager.restart_at(_starting_at(first, skip_to))
 
     def list_unfinished_large_files(
         self, start_file_id: str | None = None, batch_size: int | None = None, prefix: str | None = None
     ) -> Iterator[UnfinishedLargeFile]:
         """Large files started and neither finished nor cancelled, oldest first."""
-        start = start_file_id
         count = min(batch_size or DEFAULT_UNFINISHED_BATCH, DEFAULT_UNFINISHED_BATCH)
-        while True:
-            response = self.api.session.list_unfinished_large_files(self.id_, start, count, prefix)
-            for entry in response["files"]:
-                yield UnfinishedLargeFile.from_api_response(entry)
-            start = response.get("nextFileId")
-            if start is None:
-                return
+        first = ListUnfinishedLargeFiles(self.id_, start_file_id, count, prefix)
+        return (UnfinishedLargeFile.from_api_response(e) for e in self.api.session.paged(first).items())
 
     def list_parts(
         self, file_id: str, start_part_number: int | None = None, batch_size: int | None = None
@@ -285,7 +280,7 @@ class Bucket:
 
     def get_file_info_by_id(self, file_id: str) -> FileVersion:
         """The version with this id."""
-        return FileVersion.from_api_response(self.api.session.get_file_info_by_id(file_id))
+        return FileVersion.from_api_response(self.api.session.call(GetFileInfo(file_id)))
 
     def get_file_info_by_name(self, file_name: str) -> DownloadVersion:
         """The current version of ``file_name`` (from a HEAD request); FileNotPresent when there is none."""
@@ -407,16 +402,15 @@ class Bucket:
 
     def get_download_authorization(self, file_name_prefix: str, valid_duration_in_seconds: int) -> str:
         """A token that lets anyone download files starting with ``file_name_prefix`` for a while."""
-        response = self.api.session.get_download_authorization(
-            self.id_, file_name_prefix, valid_duration_in_seconds
-        )
+        call = GetDownloadAuthorization(self.id_, file_name_prefix, valid_duration_in_seconds)
+        response = self.api.session.call(call)
         return str(response["authorizationToken"])
 
     # --- changes to files ----------------------------------------------------------------------------------
 
     def hide_file(self, file_name: str) -> FileVersion:
         """Add a hide marker so ``file_name`` disappears from name listings and downloads by name."""
-        return FileVersion.from_api_response(self.api.session.hide_file(self.id_, file_name))
+        return FileVersion.from_api_response(self.api.session.call(HideFile(self.id_, file_name)))
 
     def delete_file_version(self, file_id: str, file_name: str) -> FileIdAndName:
         """Permanently delete one version of a file."""
@@ -433,13 +427,12 @@ class Bucket:
         file_retention: FileRetentionSetting,
         bypass_governance: bool = False,
     ) -> FileRetentionSetting:
-        response = self.api.session.update_file_retention(
-            file_id, file_name, file_retention, bypass_governance
-        )
+        call = UpdateFileRetention(file_id, file_name, file_retention, bypass_governance)
+        response = self.api.session.call(call)
         return FileRetentionSetting.from_response(response.get("fileRetention"))
 
     def update_file_legal_hold(self, file_id: str, file_name: str, legal_hold: LegalHold) -> LegalHold | None:
-        response = self.api.session.update_file_legal_hold(file_id, file_name, legal_hold)
+        response = self.api.session.call(UpdateFileLegalHold(file_id, file_name, legal_hold))
         return LegalHold.from_response(response.get("legalHold"))
 
     def copy(

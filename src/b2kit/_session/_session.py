@@ -1,12 +1,13 @@
 """B2Session: the raw API with tokens filled in, re-authorization on expiry, and upload-URL pools.
 
-Every method of :class:`B2RawApi` has a session twin without the ``api_url`` /
-``account_auth_token`` (or ``upload_url`` / ``upload_auth_token``) arguments; names and other parameters are
-b2sdk's.
+:meth:`B2Session.call` sends any JSON endpoint description of the wire layer (``session.call(ListBuckets(
+account_id))``) with the current API URL and token; :meth:`~B2Session.paged` pages a listing call;
+:meth:`~B2Session.send_file` / :meth:`~B2Session.send_part` upload on pooled URLs; :meth:`~B2Session.download`
+GETs a download URL. A few of b2sdk's session methods remain as one-line conveniences over these.
 
 - Account token: when a call fails with 401 ``expired_auth_token`` / ``bad_auth_token`` (or a body-less 401
   of a HEAD), the session authorizes again with the stored key and retries the call once.
-- Uploads (:meth:`B2Session.upload_file`, :meth:`B2Session.upload_part`): an upload URL is taken from the
+- Uploads (:meth:`B2Session.send_file`, :meth:`B2Session.send_part`): an upload URL is taken from the
   pool of its bucket / large file (or fetched), used by this one upload, and put back only after success. On
   a retryable failure (connection error, timeout, 408, 5xx, 429, 401 expired/bad token, 400
   ``auth_token_limit``) the URL is dropped and the upload is tried again with a NEW URL, up to
@@ -23,20 +24,46 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO, Any, TypeVar
+from typing import TypeVar
 
 from b2kit import _protocol as p
 from b2kit._account_info import AbstractAccountInfo, SqliteAccountInfo
 from b2kit._account_info._cache import AbstractCache, AuthInfoCache
 from b2kit._exceptions import B2Error, InvalidAuthToken, MaxRetriesExceeded, MissingAccountData, Unauthorized
-from b2kit._models import JSON, EncryptionSetting, FileRetentionSetting, LegalHold
-from b2kit._raw._raw_api import B2RawApi, MetadataDirectiveMode, realm_url
+from b2kit._models import JSON, EncryptionSetting
+from b2kit._raw._raw_api import B2RawApi
+from b2kit._session._pager import Pager
 from b2kit._transport._http import B2Http, HttpResponse
 from b2kit._transport._retry import RetryPolicy
+from b2kit._wire import (
+    ApiCall,
+    AuthorizeAccount,
+    Body,
+    CancelLargeFile,
+    DownloadFile,
+    FileInfoByName,
+    FinishLargeFile,
+    GetFileInfo,
+    GetUploadPartUrl,
+    GetUploadUrl,
+    ListFileNames,
+    ListParts,
+    ListUnfinishedLargeFiles,
+    NewFileSettings,
+    PagedCall,
+    StartLargeFile,
+    UploadFile,
+    UploadPart,
+    download_url_by_id,
+    download_url_by_name,
+    realm_url,
+)
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
+C = TypeVar("C", bound=PagedCall)
 
 MAX_UPLOAD_ATTEMPTS = 5
 UPLOAD_RETRY_POLICY = RetryPolicy(max_attempts=MAX_UPLOAD_ATTEMPTS, initial_delay=0.1, max_delay=8.0)
@@ -46,10 +73,10 @@ UPLOAD_RETRY_POLICY = RetryPolicy(max_attempts=MAX_UPLOAD_ATTEMPTS, initial_dela
 class _Rewind:
     """Remembers where a request body starts so it can be sent again."""
 
-    def __init__(self, data: IO[bytes] | bytes) -> None:
+    def __init__(self, data: Body) -> None:
         self._data = data
         self._start: int | None = None
-        if isinstance(data, bytes):
+        if data is None or isinstance(data, bytes):
             self.repeatable = True
         elif data.seekable():
             self._start = data.tell()
@@ -58,7 +85,7 @@ class _Rewind:
             self.repeatable = False
 
     def __call__(self) -> None:
-        if self._start is not None and not isinstance(self._data, bytes):
+        if self._start is not None and self._data is not None and not isinstance(self._data, bytes):
             self._data.seek(self._start)
 
 
@@ -87,7 +114,8 @@ class B2Session:
 
     def authorize_account(self, realm: str, application_key_id: str, application_key: str) -> None:
         """Call b2_authorize_account and store the result; ``realm`` is a realm name or a base URL."""
-        response = self.raw_api.authorize_account(realm_url(realm), application_key_id, application_key)
+        call = AuthorizeAccount(application_key_id, application_key)
+        response = self.raw_api.call(realm_url(realm), call.basic_authorization(), call)
         account_id = response["accountId"]
         storage = response["apiInfo"]["storageApi"]
         if not self.account_info.is_same_account(account_id, realm):
@@ -165,120 +193,60 @@ class B2Session:
         message = f"{exc.message} for application key {', '.join(notes) or 'with no restrictions'}"
         return type(exc)(message, status=exc.status, code=exc.code)
 
-    def _api(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call a JSON endpoint of the raw API with the current api URL and account token."""
+    # --- the generic path ----------------------------------------------------------------------------------
 
-        def call() -> T:
+    def call(self, call: ApiCall[R]) -> R:
+        """Send a JSON endpoint description with the current API URL and account token (re-authorizing once
+        when the token expired); returns the description's parsed result."""
+
+        def attempt() -> R:
             info = self.account_info
-            return method(info.get_api_url(), info.get_account_auth_token(), *args, **kwargs)
+            return self.raw_api.call(info.get_api_url(), info.get_account_auth_token(), call)
 
-        return self._with_auth_retry(call)
+        return self._with_auth_retry(attempt)
 
-    # --- account, keys -------------------------------------------------------------------------------------
+    def paged(self, call: C, limit: int | None = None) -> Pager[C]:
+        """The pages of a listing call, each fetched through :meth:`call` (``limit``: items in all)."""
+        return Pager(self.call, call, limit)
 
-    def create_key(
-        self,
-        account_id: str,
-        capabilities: Sequence[str],
-        key_name: str,
-        valid_duration_seconds: int | None,
-        bucket_ids: Sequence[str] | None,
-        name_prefix: str | None,
-    ) -> JSON:
-        return self._api(
-            self.raw_api.create_key,
-            account_id,
-            capabilities,
-            key_name,
-            valid_duration_seconds,
-            bucket_ids,
-            name_prefix,
+    def send_file(self, bucket_id: str, upload: UploadFile, body: Body) -> JSON:
+        """Upload a small file on a pooled upload URL of the bucket, retrying on new URLs (see above)."""
+        return self._upload(
+            lambda url, token: self.raw_api.upload(url, token, upload, body),
+            _Rewind(body),
+            take=lambda: self.account_info.take_bucket_upload_url(bucket_id),
+            fetch=lambda: self.call(GetUploadUrl(bucket_id)),
+            put=lambda url, token: self.account_info.put_bucket_upload_url(bucket_id, url, token),
+            what=f"upload of {upload.file_name!r}",
         )
 
-    def delete_key(self, application_key_id: str) -> JSON:
-        return self._api(self.raw_api.delete_key, application_key_id)
-
-    def list_keys(
-        self, account_id: str, max_key_count: int | None = None, start_application_key_id: str | None = None
-    ) -> JSON:
-        return self._api(
-            self.raw_api.list_keys,
-            account_id,
-            max_key_count=max_key_count,
-            start_application_key_id=start_application_key_id,
+    def send_part(self, file_id: str, upload: UploadPart, body: Body) -> JSON:
+        """Upload one part of a large file on a pooled part upload URL, retrying with new URLs."""
+        return self._upload(
+            lambda url, token: self.raw_api.upload(url, token, upload, body),
+            _Rewind(body),
+            take=lambda: self.account_info.take_large_file_upload_url(file_id),
+            fetch=lambda: self.call(GetUploadPartUrl(file_id)),
+            put=lambda url, token: self.account_info.put_large_file_upload_url(file_id, url, token),
+            what=f"upload of part {upload.part_number}",
         )
 
-    # --- buckets -------------------------------------------------------------------------------------------
+    def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> JSON:
+        """b2_finish_large_file, then forget the file's part upload URLs."""
+        response = self.call(FinishLargeFile(file_id, part_sha1_array))
+        self.account_info.clear_large_file_upload_urls(file_id)
+        return response
 
-    def create_bucket(
-        self,
-        account_id: str,
-        bucket_name: str,
-        bucket_type: str,
-        bucket_info: Mapping[str, str] | None = None,
-        cors_rules: Sequence[Mapping[str, Any]] | None = None,
-        lifecycle_rules: Sequence[Mapping[str, Any]] | None = None,
-        default_server_side_encryption: EncryptionSetting | None = None,
-        is_file_lock_enabled: bool | None = None,
-        replication: Mapping[str, Any] | None = None,
-    ) -> JSON:
-        return self._api(
-            self.raw_api.create_bucket,
-            account_id,
-            bucket_name,
-            bucket_type,
-            bucket_info=bucket_info,
-            cors_rules=cors_rules,
-            lifecycle_rules=lifecycle_rules,
-            default_server_side_encryption=default_server_side_encryption,
-            is_file_lock_enabled=is_file_lock_enabled,
-            replication=replication,
-        )
+    def cancel_large_file(self, file_id: str) -> JSON:
+        """b2_cancel_large_file, then forget the file's part upload URLs."""
+        response = self.call(CancelLargeFile(file_id))
+        self.account_info.clear_large_file_upload_urls(file_id)
+        return response
 
-    def delete_bucket(self, account_id: str, bucket_id: str) -> JSON:
-        return self._api(self.raw_api.delete_bucket, account_id, bucket_id)
+    # --- b2sdk's session methods (the generic path with b2sdk's signatures) -------------------------------
 
-    def list_buckets(
-        self, account_id: str, bucket_id: str | None = None, bucket_name: str | None = None
-    ) -> JSON:
-        return self._api(self.raw_api.list_buckets, account_id, bucket_id=bucket_id, bucket_name=bucket_name)
-
-    def update_bucket(
-        self,
-        account_id: str,
-        bucket_id: str,
-        bucket_type: str | None = None,
-        bucket_info: Mapping[str, str] | None = None,
-        cors_rules: Sequence[Mapping[str, Any]] | None = None,
-        lifecycle_rules: Sequence[Mapping[str, Any]] | None = None,
-        if_revision_is: int | None = None,
-        default_server_side_encryption: EncryptionSetting | None = None,
-        default_retention: Mapping[str, Any] | None = None,
-        replication: Mapping[str, Any] | None = None,
-        is_file_lock_enabled: bool | None = None,
-    ) -> JSON:
-        return self._api(
-            self.raw_api.update_bucket,
-            account_id,
-            bucket_id,
-            bucket_type=bucket_type,
-            bucket_info=bucket_info,
-            cors_rules=cors_rules,
-            lifecycle_rules=lifecycle_rules,
-            if_revision_is=if_revision_is,
-            default_server_side_encryption=default_server_side_encryption,
-            default_retention=default_retention,
-            replication=replication,
-            is_file_lock_enabled=is_file_lock_enabled,
-        )
-
-    def get_bucket_notification_rules(self, bucket_id: str) -> list[JSON]:
-        return self._api(self.raw_api.get_bucket_notification_rules, bucket_id)
-
-    def set_bucket_notification_rules(self, bucket_id: str, rules: Sequence[Mapping[str, Any]]) -> list[JSON]:
-        return self._api(self.raw_api.set_bucket_notification_rules, bucket_id, rules)
-
-    # --- files ---------------------------------------------------------------------------------------------
+    def get_file_info_by_id(self, file_id: str) -> JSON:
+        return self.call(GetFileInfo(file_id))
 
     def list_file_names(
         self,
@@ -287,109 +255,10 @@ class B2Session:
         max_file_count: int | None = None,
         prefix: str | None = None,
     ) -> JSON:
-        return self._api(
-            self.raw_api.list_file_names,
-            bucket_id,
-            start_file_name=start_file_name,
-            max_file_count=max_file_count,
-            prefix=prefix,
-        )
-
-    def list_file_versions(
-        self,
-        bucket_id: str,
-        start_file_name: str | None = None,
-        start_file_id: str | None = None,
-        max_file_count: int | None = None,
-        prefix: str | None = None,
-    ) -> JSON:
-        return self._api(
-            self.raw_api.list_file_versions,
-            bucket_id,
-            start_file_name=start_file_name,
-            start_file_id=start_file_id,
-            max_file_count=max_file_count,
-            prefix=prefix,
-        )
-
-    def get_file_info_by_id(self, file_id: str) -> JSON:
-        return self._api(self.raw_api.get_file_info_by_id, file_id)
-
-    def get_file_info_by_name(self, bucket_name: str, file_name: str) -> Mapping[str, str]:
-        """HEAD of the file by name; returns the response headers."""
-
-        def call() -> Mapping[str, str]:
-            info = self.account_info
-            return self.raw_api.get_file_info_by_name(
-                info.get_download_url(), info.get_account_auth_token(), bucket_name, file_name
-            )
-
-        return self._with_auth_retry(call)
-
-    def hide_file(self, bucket_id: str, file_name: str) -> JSON:
-        return self._api(self.raw_api.hide_file, bucket_id, file_name)
-
-    def delete_file_version(self, file_id: str, file_name: str, bypass_governance: bool = False) -> JSON:
-        return self._api(self.raw_api.delete_file_version, file_id, file_name, bypass_governance)
-
-    def update_file_retention(
-        self,
-        file_id: str,
-        file_name: str,
-        file_retention: FileRetentionSetting,
-        bypass_governance: bool = False,
-    ) -> JSON:
-        return self._api(
-            self.raw_api.update_file_retention, file_id, file_name, file_retention, bypass_governance
-        )
-
-    def update_file_legal_hold(self, file_id: str, file_name: str, legal_hold: LegalHold) -> JSON:
-        return self._api(self.raw_api.update_file_legal_hold, file_id, file_name, legal_hold)
-
-    def get_download_authorization(
-        self, bucket_id: str, file_name_prefix: str, valid_duration_in_seconds: int
-    ) -> JSON:
-        return self._api(
-            self.raw_api.get_download_authorization, bucket_id, file_name_prefix, valid_duration_in_seconds
-        )
-
-    # --- large files and copies ----------------------------------------------------------------------------
-
-    def start_large_file(
-        self,
-        bucket_id: str,
-        file_name: str,
-        content_type: str,
-        file_info: Mapping[str, str],
-        server_side_encryption: EncryptionSetting | None = None,
-        file_retention: FileRetentionSetting | None = None,
-        legal_hold: LegalHold | None = None,
-        custom_upload_timestamp: int | None = None,
-    ) -> JSON:
-        return self._api(
-            self.raw_api.start_large_file,
-            bucket_id,
-            file_name,
-            content_type,
-            file_info,
-            server_side_encryption,
-            file_retention=file_retention,
-            legal_hold=legal_hold,
-            custom_upload_timestamp=custom_upload_timestamp,
-        )
-
-    def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> JSON:
-        response = self._api(self.raw_api.finish_large_file, file_id, part_sha1_array)
-        self.account_info.clear_large_file_upload_urls(file_id)
-        return response
-
-    def cancel_large_file(self, file_id: str) -> JSON:
-        response = self._api(self.raw_api.cancel_large_file, file_id)
-        self.account_info.clear_large_file_upload_urls(file_id)
-        return response
+        return self.call(ListFileNames(bucket_id, start_file_name, max_file_count, prefix))
 
     def list_parts(self, file_id: str, start_part_number: int | None, max_part_count: int | None) -> JSON:
-        return self._api(self.raw_api.list_parts, file_id, start_part_number, max_part_count)
+        return self.call(ListParts(file_id, start_part_number, max_part_count))
 
     def list_unfinished_large_files(
         self,
@@ -398,69 +267,24 @@ class B2Session:
         max_file_count: int | None = None,
         prefix: str | None = None,
     ) -> JSON:
-        return self._api(
-            self.raw_api.list_unfinished_large_files,
-            bucket_id,
-            start_file_id=start_file_id,
-            max_file_count=max_file_count,
-            prefix=prefix,
-        )
-
-    def copy_file(
-        self,
-        source_file_id: str,
-        new_file_name: str,
-        bytes_range: tuple[int, int] | None = None,
-        metadata_directive: MetadataDirectiveMode | None = None,
-        content_type: str | None = None,
-        file_info: Mapping[str, str] | None = None,
-        destination_bucket_id: str | None = None,
-        destination_server_side_encryption: EncryptionSetting | None = None,
-        source_server_side_encryption: EncryptionSetting | None = None,
-        file_retention: FileRetentionSetting | None = None,
-        legal_hold: LegalHold | None = None,
-    ) -> JSON:
-        return self._api(
-            self.raw_api.copy_file,
-            source_file_id,
-            new_file_name,
-            bytes_range=bytes_range,
-            metadata_directive=metadata_directive,
-            content_type=content_type,
-            file_info=file_info,
-            destination_bucket_id=destination_bucket_id,
-            destination_server_side_encryption=destination_server_side_encryption,
-            source_server_side_encryption=source_server_side_encryption,
-            file_retention=file_retention,
-            legal_hold=legal_hold,
-        )
-
-    def copy_part(
-        self,
-        source_file_id: str,
-        large_file_id: str,
-        part_number: int,
-        bytes_range: tuple[int, int] | None = None,
-        destination_server_side_encryption: EncryptionSetting | None = None,
-        source_server_side_encryption: EncryptionSetting | None = None,
-    ) -> JSON:
-        return self._api(
-            self.raw_api.copy_part,
-            source_file_id,
-            large_file_id,
-            part_number,
-            bytes_range=bytes_range,
-            destination_server_side_encryption=destination_server_side_encryption,
-            source_server_side_encryption=source_server_side_encryption,
-        )
-
-    # --- uploads -------------------------------------------------------------------------------------------
+        return self.call(ListUnfinishedLargeFiles(bucket_id, start_file_id, max_file_count, prefix))
 
     def get_upload_url(self, bucket_id: str) -> JSON:
-        return self._api(self.raw_api.get_upload_url, bucket_id)
+        return self.call(GetUploadUrl(bucket_id))
 
     def get_upload_part_url(self, file_id: str) -> JSON:
-        return self._api(self.raw_api.get_upload_part_url, file_id)
+        return self.call(GetUploadPartUrl(file_id))
+
+    def start_large_file(
+        self,
+        bucket_id: str,
+        file_name: str,
+        content_type: str,
+        file_info: Mapping[str, str],
+        server_side_encryption: EncryptionSetting | None = None,
+    ) -> JSON:
+        settings = NewFileSettings(content_type, file_info, server_side_encryption)
+        return self.call(StartLargeFile(bucket_id, file_name, settings))
 
     def upload_file(
         self,
@@ -470,41 +294,13 @@ class B2Session:
         content_type: str,
         content_sha1: str,
         file_info: Mapping[str, str],
-        data_stream: IO[bytes] | bytes,
+        data_stream: Body,
         server_side_encryption: EncryptionSetting | None = None,
-        file_retention: FileRetentionSetting | None = None,
-        legal_hold: LegalHold | None = None,
-        custom_upload_timestamp: int | None = None,
     ) -> JSON:
-        """Upload a small file, retrying with new upload URLs (see the module docstring)."""
-
-        def send(url: str, token: str) -> JSON:
-            return self.raw_api.upload_file(
-                url,
-                token,
-                file_name,
-                content_length,
-                content_type,
-                content_sha1,
-                file_info,
-                data_stream,
-                server_side_encryption,
-                file_retention=file_retention,
-                legal_hold=legal_hold,
-                custom_upload_timestamp=custom_upload_timestamp,
-            )
-
-        def fresh_url() -> JSON:
-            return self.get_upload_url(bucket_id)
-
-        return self._upload(
-            send,
-            _Rewind(data_stream),
-            take=lambda: self.account_info.take_bucket_upload_url(bucket_id),
-            fetch=fresh_url,
-            put=lambda url, token: self.account_info.put_bucket_upload_url(bucket_id, url, token),
-            what=f"upload of {file_name!r}",
-        )
+        """:meth:`send_file` with b2sdk's arguments (other settings: build an UploadFile)."""
+        settings = NewFileSettings(content_type, file_info, server_side_encryption)
+        upload = UploadFile(file_name, content_length, content_sha1, settings)
+        return self.send_file(bucket_id, upload, data_stream)
 
     def upload_part(
         self,
@@ -512,27 +308,12 @@ class B2Session:
         part_number: int,
         content_length: int,
         sha1_sum: str,
-        input_stream: IO[bytes] | bytes,
+        input_stream: Body,
         server_side_encryption: EncryptionSetting | None = None,
     ) -> JSON:
-        """Upload one part of a large file, retrying with new part upload URLs."""
-
-        def send(url: str, token: str) -> JSON:
-            return self.raw_api.upload_part(
-                url, token, part_number, content_length, sha1_sum, input_stream, server_side_encryption
-            )
-
-        def fresh_url() -> JSON:
-            return self.get_upload_part_url(file_id)
-
-        return self._upload(
-            send,
-            _Rewind(input_stream),
-            take=lambda: self.account_info.take_large_file_upload_url(file_id),
-            fetch=fresh_url,
-            put=lambda url, token: self.account_info.put_large_file_upload_url(file_id, url, token),
-            what=f"upload of part {part_number}",
-        )
+        """:meth:`send_part` with b2sdk's arguments."""
+        upload = UploadPart(part_number, content_length, sha1_sum, server_side_encryption)
+        return self.send_part(file_id, upload, input_stream)
 
     def _upload(
         self,
@@ -571,26 +352,24 @@ class B2Session:
             return response
         raise MaxRetriesExceeded(self.max_upload_attempts, errors) from errors[-1]
 
-    # --- downloads -----------------------------------------------------------------------------------------
+    # --- downloads ---------------------------------------------------------------------------------------
 
     def get_download_url_by_id(self, file_id: str) -> str:
-        return self.raw_api.get_download_url_by_id(self.account_info.get_download_url(), file_id)
+        return download_url_by_id(self.account_info.get_download_url(), file_id)
 
     def get_download_url_by_name(self, bucket_name: str, file_name: str) -> str:
-        return self.raw_api.get_download_url_by_name(
-            self.account_info.get_download_url(), bucket_name, file_name
+        return download_url_by_name(self.account_info.get_download_url(), bucket_name, file_name)
+
+    def download(self, download: DownloadFile) -> HttpResponse:
+        """GET a download URL with the account token; the response body is unread (use ``with``)."""
+        return self._with_auth_retry(
+            lambda: self.raw_api.download(self.account_info.get_account_auth_token(), download)
         )
 
-    def download_file_from_url(
-        self,
-        url: str,
-        range_: tuple[int, int] | None = None,
-        encryption: EncryptionSetting | None = None,
-    ) -> HttpResponse:
-        """GET a download URL with the account token; the response body is unread (use ``with``)."""
-
-        def call() -> HttpResponse:
-            token = self.account_info.get_account_auth_token()
-            return self.raw_api.download_file_from_url(token, url, range_=range_, encryption=encryption)
-
-        return self._with_auth_retry(call)
+    def get_file_info_by_name(self, bucket_name: str, file_name: str) -> Mapping[str, str]:
+        """HEAD of the file by name; returns the response headers."""
+        url = self.get_download_url_by_name(bucket_name, file_name)
+        head = FileInfoByName(url, bucket_name, file_name)
+        return self._with_auth_retry(
+            lambda: self.raw_api.head(self.account_info.get_account_auth_token(), head)
+        )

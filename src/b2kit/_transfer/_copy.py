@@ -16,11 +16,18 @@ from typing import Any
 from b2kit._exceptions import InvalidRange
 from b2kit._models import EncryptionSetting, FileRetentionSetting, LegalHold
 from b2kit._protocol import CONTENT_TYPE_AUTO, LARGE_FILE_SHA1_INFO_KEY
-from b2kit._raw._raw_api import MetadataDirectiveMode
 from b2kit._transfer._parallel import run_all
 from b2kit._transfer._part_planning import PartRange, PartSizeLimits, is_large_file, plan_parts
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
 from b2kit._transfer._session_contract import TransferSession
+from b2kit._wire import (
+    CopyFile,
+    CopyPart,
+    GetFileInfo,
+    MetadataDirectiveMode,
+    NewFileSettings,
+    StartLargeFile,
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class CopyManager:
         opts = options or CopyOptions()
         source: Mapping[str, Any] | None = None
         if source_size is None:
-            source = self._session.get_file_info_by_id(source_file_id)
+            source = self._session.call(GetFileInfo(source_file_id))
             source_size = int(source["contentLength"])
         length = _copy_length(source_size, opts)
         reporter = ProgressReporter(progress_listener, length)
@@ -83,7 +90,7 @@ class CopyManager:
                 reporter.add(length)
                 return result
             if source is None and (not opts.replaces_metadata or opts.destination_bucket_id is None):
-                source = self._session.get_file_info_by_id(source_file_id)
+                source = self._session.call(GetFileInfo(source_file_id))
             return self._copy_large(source_file_id, new_file_name, opts, source, length, reporter)
         finally:
             reporter.close()
@@ -97,7 +104,7 @@ class CopyManager:
     ) -> dict[str, Any]:
         whole = opts.offset == 0 and length == source_size
         replace = opts.replaces_metadata
-        return self._session.copy_file(
+        call = CopyFile(
             source_file_id,
             new_file_name,
             bytes_range=None if whole else (opts.offset, opts.offset + length - 1),
@@ -110,6 +117,7 @@ class CopyManager:
             file_retention=opts.file_retention,
             legal_hold=opts.legal_hold,
         )
+        return self._session.call(call)
 
     def _copy_large(
         self,
@@ -124,15 +132,10 @@ class CopyManager:
         bucket_id = opts.destination_bucket_id or (source or {}).get("bucketId")
         if bucket_id is None:
             raise ValueError("the destination bucket of a copy is unknown")
-        started = self._session.start_large_file(
-            bucket_id,
-            new_file_name,
-            content_type,
-            file_info,
-            server_side_encryption=opts.destination_encryption,
-            file_retention=opts.file_retention,
-            legal_hold=opts.legal_hold,
+        settings = NewFileSettings(
+            content_type, file_info, opts.destination_encryption, opts.file_retention, opts.legal_hold
         )
+        started = self._session.call(StartLargeFile(bucket_id, new_file_name, settings))
         large_file_id: str = started["fileId"]
         plan = plan_parts(length, self._limits(), opts.part_size)
         tasks = [
@@ -150,14 +153,15 @@ class CopyManager:
         part: PartRange,
     ) -> str:
         first = opts.offset + part.offset
-        response = self._session.copy_part(
+        call = CopyPart(
             source_file_id,
             large_file_id,
             part.number,
-            bytes_range=(first, first + part.length - 1),
-            destination_server_side_encryption=opts.destination_encryption,
-            source_server_side_encryption=opts.source_encryption,
+            (first, first + part.length - 1),
+            opts.destination_encryption,
+            opts.source_encryption,
         )
+        response = self._session.call(call)
         reporter.add(part.length)
         sha1: str = response["contentSha1"]
         return sha1

@@ -30,6 +30,7 @@ from b2kit._transfer._download_range import ByteSpan, RangeFetcher, read_span
 from b2kit._transfer._parallel_save import CHUNK_SIZE, ParallelPlan, ParallelSave
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
 from b2kit._transfer._session_contract import StreamingResponse, TransferSession
+from b2kit._wire import DownloadFile
 
 MAX_DEFAULT_STRIPE_SIZE: Final = 32 * 1024 * 1024
 """Default bytes per ranged request of a parallel download: the account's recommended part size, capped."""
@@ -253,7 +254,7 @@ class DownloadManager:
         encryption: EncryptionSetting | None = None,
     ) -> DownloadedFile:
         """Send the GET, read the headers, and hand back the unread body."""
-        response = self._session.download_file_from_url(url, range_, encryption=encryption)
+        response = self._session.download(DownloadFile(url, range_, encryption))
         try:
             version = DownloadVersion.from_response_headers(response.headers)
             if range_ is not None and (

@@ -10,6 +10,7 @@ from typing import Final
 from b2kit._exceptions import B2Error, TruncatedOutput, UnexpectedCloudBehaviour
 from b2kit._models import DownloadVersion, EncryptionSetting
 from b2kit._transfer._session_contract import StreamingResponse, TransferSession
+from b2kit._wire import DownloadFile
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,7 @@ class RangeFetcher:
 
     def open(self, span: ByteSpan) -> StreamingResponse:
         """GET ``span``; checks the answer serves the same file id and exactly that range."""
-        response = self._session.download_file_from_url(
-            self._url, (span.first, span.last), encryption=self._encryption
-        )
+        response = self._session.download(DownloadFile(self._url, (span.first, span.last), self._encryption))
         try:
             served = DownloadVersion.from_response_headers(response.headers)
             if served.id_ != self._version.id_:

@@ -11,6 +11,7 @@ uploading the same name with the same file info again finds it (``b2_list_unfini
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import threading
@@ -39,6 +40,14 @@ from b2kit._transfer._upload_source import (
     UploadSource,
     UploadSourceBytes,
     UploadSourceLocalFileRange,
+)
+from b2kit._wire import (
+    ListParts,
+    ListUnfinishedLargeFiles,
+    NewFileSettings,
+    StartLargeFile,
+    UploadFile,
+    UploadPart,
 )
 
 logger = logging.getLogger(__name__)
@@ -74,6 +83,17 @@ class UploadOptions:
     legal_hold: LegalHold | None = None
     resume: bool = True
     record_large_file_sha1: bool = True
+
+    def new_file_settings(self) -> NewFileSettings:
+        """What the new file version carries besides its name and bytes."""
+        return NewFileSettings(
+            self.content_type,
+            dict(self.file_info),
+            self.encryption,
+            self.file_retention,
+            self.legal_hold,
+            self.custom_upload_timestamp,
+        )
 
 
 @dataclass(frozen=True)
@@ -163,19 +183,10 @@ class UploadManager:
         progress = reporter.stream_progress()
 
         with HashingStream(source.open, source.content_length, known_sha1 is None, progress) as body:
-            response = self._session.upload_file(
-                bucket_id,
-                file_name,
-                len(body),
-                opts.content_type,
-                known_sha1 or HEX_DIGITS_AT_END,
-                dict(opts.file_info),
-                _as_body(body),
-                server_side_encryption=opts.encryption,
-                file_retention=opts.file_retention,
-                legal_hold=opts.legal_hold,
-                custom_upload_timestamp=opts.custom_upload_timestamp,
+            upload = UploadFile(
+                file_name, len(body), known_sha1 or HEX_DIGITS_AT_END, opts.new_file_settings()
             )
+            response = self._session.send_file(bucket_id, upload, _as_body(body))
             _check_sha1(response, known_sha1 or body.hexdigest(), file_name)
         return response
 
@@ -267,9 +278,7 @@ class UploadManager:
     ) -> dict[str, Any]:
         """``b2_upload_part``; a SHA-1 mismatch of a part hashed beforehand means the source changed."""
         try:
-            return self._session.upload_part(
-                file_id, part.number, length, sha1, body, server_side_encryption=encryption
-            )
+            return self._session.send_part(file_id, UploadPart(part.number, length, sha1, encryption), body)
         except BadRequest as error:
             if sha1 != HEX_DIGITS_AT_END and "sha1" in str(error).lower():
                 raise SourceChangedError(
@@ -316,15 +325,8 @@ class UploadManager:
         return best
 
     def _unfinished_large_files(self, bucket_id: str, prefix: str) -> Iterator[dict[str, Any]]:
-        start: str | None = None
-        while True:
-            page = self._session.list_unfinished_large_files(
-                bucket_id, start_file_id=start, max_file_count=MAX_UNFINISHED_LIST_COUNT, prefix=prefix
-            )
-            yield from page.get("files", [])
-            start = page.get("nextFileId")
-            if not start:
-                return
+        first = ListUnfinishedLargeFiles(bucket_id, None, MAX_UNFINISHED_LIST_COUNT, prefix)
+        return self._session.paged(first).items()
 
     def _matching_parts(
         self, file_id: str, source: UploadSource, plan: tuple[PartRange, ...], sha1_tied: bool
@@ -344,13 +346,7 @@ class UploadManager:
         return uploaded
 
     def _parts(self, file_id: str) -> Iterator[dict[str, Any]]:
-        start: int | None = None
-        while True:
-            page = self._session.list_parts(file_id, start, _LIST_PARTS_PAGE)
-            yield from page.get("parts", [])
-            start = page.get("nextPartNumber")
-            if not start:
-                return
+        return self._session.paged(ListParts(file_id, None, _LIST_PARTS_PAGE)).items()
 
 
 class _UnboundUpload:
@@ -437,16 +433,8 @@ class _UnboundUpload:
 def _start_large_file(
     session: TransferSession, bucket_id: str, file_name: str, file_info: dict[str, str], opts: UploadOptions
 ) -> dict[str, Any]:
-    return session.start_large_file(
-        bucket_id,
-        file_name,
-        opts.content_type,
-        file_info,
-        server_side_encryption=opts.encryption,
-        file_retention=opts.file_retention,
-        legal_hold=opts.legal_hold,
-        custom_upload_timestamp=opts.custom_upload_timestamp,
-    )
+    settings = dataclasses.replace(opts.new_file_settings(), file_info=file_info)
+    return session.call(StartLargeFile(bucket_id, file_name, settings))
 
 
 def _as_body(stream: HashingStream) -> IO[bytes]:

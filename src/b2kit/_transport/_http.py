@@ -1,26 +1,25 @@
-"""HTTP for B2: one urllib3 connection pool, B2 error decoding, clock-skew check and retries.
+"""The sync transport: sends the wire layer's :class:`HttpRequest` over one urllib3 pool, with retries.
 
 :class:`B2Http` owns one ``urllib3.PoolManager`` (``maxsize`` = number of workers) whose connections send
-and receive in 1 MiB blocks (urllib3's 16 KiB default halves upload speed). Every answer's ``Date`` is
-compared with the local clock (:class:`ClockSkew` beyond 600 s); every non-2xx answer becomes the typed
-exception of :func:`interpret_b2_error`; urllib3 failures become :class:`B2ConnectionError` /
-:class:`B2RequestTimeout`. Retryable failures are retried according to a :class:`RetryPolicy`.
+and receive in 1 MiB blocks (urllib3's 16 KiB default halves upload speed). It sends a request exactly as
+described and reads the answer with the wire layer's pure functions: every answer's ``Date`` is compared
+with the local clock (:class:`ClockSkew` beyond 600 s); every non-2xx answer becomes its typed exception;
+urllib3 failures become :class:`B2ConnectionError` / :class:`B2RequestTimeout`. Retryable failures are
+retried according to a :class:`RetryPolicy`.
 
-Downloads stream: :meth:`B2Http.get_content` returns an :class:`HttpResponse` (context manager) whose body
+Downloads stream: :meth:`B2Http.request_stream` returns an :class:`HttpResponse` (context manager) whose body
 has not been read yet; read it with ``iter_content(chunk_size)`` or ``read(amt)``. Errors while reading the
 body are raised as B2 exceptions too, so a caller can resume with a Range request.
 """
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import json
 import logging
 import platform
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import IO, Any, Final
+from typing import IO, Any, Final, TypeVar
 
 import urllib3
 from urllib3.exceptions import (
@@ -32,20 +31,18 @@ from urllib3.exceptions import (
 )
 from urllib3.response import BaseHTTPResponse
 
-from b2kit import _protocol as p
-from b2kit._exceptions import (
-    B2ConnectionError,
-    B2Error,
-    B2RequestTimeout,
-    BadDateFormat,
-    BrokenPipe,
-    ClockSkew,
-    InvalidJsonResponse,
-    interpret_b2_error,
-)
+from b2kit._exceptions import B2ConnectionError, B2Error, B2RequestTimeout, BrokenPipe
 from b2kit._models import JSON
 from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from b2kit._transport._sendfile import POOL_CLASSES
+from b2kit._wire._message import (
+    SUCCESS_STATUSES,
+    Expect,
+    HttpRequest,
+    check_clock_skew,
+    decode_json,
+    error_from_answer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +54,7 @@ TRANSFER_READ_TIMEOUT: Final = 128.0
 JSON_READ_TIMEOUT: Final = 1200.0
 """JSON calls include server-side copies, which can be slow."""
 
-Body = bytes | IO[bytes] | None
+T = TypeVar("T")
 
 
 def _user_agent() -> str:
@@ -122,52 +119,13 @@ def _translate_transport_error(exc: BaseException) -> B2Error:
     return B2ConnectionError(f"Connection failed: {exc}")
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return float(int(value))
-    except ValueError:
-        return None
-
-
-def _check_clock_skew(headers: Mapping[str, str]) -> None:
-    date = headers.get("Date")
-    if date is None:
-        logger.debug("response carries no Date header; clock skew not checked")
-        return
-    try:
-        server_time = email.utils.parsedate_to_datetime(date)
-    except (TypeError, ValueError) as exc:
-        raise BadDateFormat(date) from exc
-    if server_time.tzinfo is None:
-        server_time = server_time.replace(tzinfo=datetime.UTC)
-    skew = (datetime.datetime.now(datetime.UTC) - server_time).total_seconds()
-    if abs(skew) > p.CLOCK_SKEW_TOLERANCE_SECONDS:
-        raise ClockSkew(skew)
-
-
-def _error_from_response(response: BaseHTTPResponse, raw: bytes) -> B2Error:
-    """Decode a non-2xx answer; body-less (HEAD) answers give an error with code None."""
-    code: str | None = None
-    message: str | None = None
-    if raw:
-        try:
-            error = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            error = None
-        if isinstance(error, dict):
-            code = str(error["code"]) if error.get("code") is not None else None
-            message = str(error["message"]) if error.get("message") is not None else None
-        else:
-            code = "non_json_response"
-            message = raw[:500].decode("utf-8", errors="replace")
-    return interpret_b2_error(response.status, code, message, _retry_after(response.headers))
-
-
 class B2Http:
-    """Sends B2 requests over a pooled urllib3 connection manager."""
+    """Sends :class:`HttpRequest` descriptions over a pooled urllib3 connection manager.
+
+    ``request_json`` / ``request_stream`` / ``request_headers`` send a request (retried per the policy unless
+    ``retry=False``) and return what its ``expect`` asks for; every non-2xx answer is raised as its typed B2
+    error. The older ``post_json_return_json`` etc. are kept for callers of b2sdk's B2Http.
+    """
 
     def __init__(
         self,
@@ -195,7 +153,25 @@ class B2Http:
         old, self._pool = self._pool, _pool_manager(max_connections)
         old.clear()
 
-    # --- public operations ---------------------------------------------------------------------------------
+    # --- executing request descriptions --------------------------------------------------------------------
+
+    def request_json(self, request: HttpRequest, *, retry: bool = True) -> JSON:
+        """Send ``request`` and return its decoded JSON answer (uploads pass ``retry=False``)."""
+        return self._retried(lambda: _decode_body(self._send(request)), request, retry)
+
+    def request_stream(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request`` and return the response with its body unread (close it, or use ``with``)."""
+        return self._retried(lambda: HttpResponse(self._send(request)), request, True)
+
+    def request_headers(self, request: HttpRequest) -> Mapping[str, str]:
+        """Send ``request`` (a HEAD) and return the answer's headers."""
+        return self._retried(lambda: self._send(request).headers, request, True)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._pool.clear()
+
+    # --- b2sdk's B2Http methods ----------------------------------------------------------------------------
 
     def post_json_return_json(
         self, url: str, headers: Mapping[str, str], params: Mapping[str, Any], *, description: str = ""
@@ -203,91 +179,48 @@ class B2Http:
         """POST ``params`` as JSON, return the decoded JSON answer (retried per the policy)."""
         body = json.dumps(params, ensure_ascii=False).encode("utf-8")
         all_headers = {**headers, "Content-Type": "application/json", "Accept": "application/json"}
-        return self._json_call("POST", url, all_headers, body, None, description or url)
-
-    def get_json(
-        self, url: str, headers: Mapping[str, str], params: Mapping[str, Any], *, description: str = ""
-    ) -> JSON:
-        """GET with ``params`` in the query string, return the decoded JSON answer."""
-        query = {k: _query_value(v) for k, v in params.items() if v is not None}
-        all_headers = {**headers, "Accept": "application/json"}
-        return self._json_call("GET", url, all_headers, None, query, description or url)
+        return self.request_json(HttpRequest("POST", url, all_headers, body, Expect.JSON, description or url))
 
     def post_content_return_json(
-        self, url: str, headers: Mapping[str, str], data: Body, *, description: str = ""
+        self, url: str, headers: Mapping[str, str], data: bytes | IO[bytes], *, description: str = ""
     ) -> JSON:
-        """POST raw bytes or a stream once (``Content-Length`` must be in ``headers``); used by uploads.
-
-        Not retried here: a failed upload must be retried on a new upload URL (see B2Session).
-        """
+        """POST bytes or a stream once (``Content-Length`` in ``headers``): an upload, never retried here."""
         all_headers = {**headers, "Accept": "application/json"}
-        response = self._send("POST", url, all_headers, data, None, self._transfer_timeout, stream=False)
-        return _decode_json(response)
+        request = HttpRequest("POST", url, all_headers, data, Expect.JSON, description, moves_file_bytes=True)
+        return self.request_json(request, retry=False)
 
     def get_content(
-        self,
-        url: str,
-        headers: Mapping[str, str],
-        *,
-        retry_policy: RetryPolicy | None = None,
+        self, url: str, headers: Mapping[str, str], *, retry_policy: RetryPolicy | None = None
     ) -> HttpResponse:
         """GET ``url`` and return the response with its body still unread (close it, or use ``with``)."""
-
-        def attempt() -> HttpResponse:
-            response = self._send("GET", url, headers, None, None, self._transfer_timeout, stream=True)
-            return HttpResponse(response)
-
-        return (retry_policy or self.retry_policy).run(attempt, description="download")
+        request = HttpRequest("GET", url, headers, None, Expect.STREAM, "download", moves_file_bytes=True)
+        if retry_policy is None:
+            return self.request_stream(request)
+        return retry_policy.run(lambda: HttpResponse(self._send(request)), description="download")
 
     def head_content(self, url: str, headers: Mapping[str, str]) -> Mapping[str, str]:
         """HEAD ``url`` and return the response headers."""
-
-        def attempt() -> Mapping[str, str]:
-            response = self._send("HEAD", url, headers, None, None, self._transfer_timeout, stream=False)
-            return response.headers
-
-        return self.retry_policy.run(attempt, description="HEAD")
-
-    def close(self) -> None:
-        """Close every pooled connection."""
-        self._pool.clear()
+        request = HttpRequest("HEAD", url, headers, None, Expect.HEADERS, "HEAD", moves_file_bytes=True)
+        return self.request_headers(request)
 
     # --- internals -----------------------------------------------------------------------------------------
 
-    def _json_call(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: bytes | None,
-        query: Mapping[str, str] | None,
-        description: str,
-    ) -> JSON:
-        def attempt() -> JSON:
-            response = self._send(method, url, headers, body, query, self._json_timeout, stream=False)
-            return _decode_json(response)
+    def _retried(self, attempt: Callable[[], T], request: HttpRequest, retry: bool) -> T:
+        if not retry:
+            return attempt()
+        return self.retry_policy.run(attempt, description=_short(request.description or request.url))
 
-        return self.retry_policy.run(attempt, description=_short(description))
-
-    def _send(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: Body,
-        query: Mapping[str, str] | None,
-        timeout: urllib3.Timeout,
-        *,
-        stream: bool,
-    ) -> BaseHTTPResponse:
-        all_headers = {**headers, "User-Agent": self.user_agent}
+    def _send(self, request: HttpRequest) -> BaseHTTPResponse:
+        """One attempt; the answer of a non-streamed request is read whole."""
+        stream = request.expect is Expect.STREAM
+        timeout = self._transfer_timeout if request.moves_file_bytes else self._json_timeout
+        headers = {**request.headers, "User-Agent": self.user_agent}
         try:
             response = self._pool.request(
-                method,
-                url,
-                body=body,
-                fields=query,
-                headers=all_headers,
+                request.method,
+                request.url,
+                body=request.body,
+                headers=headers,
                 preload_content=not stream,
                 decode_content=False,
                 redirect=False,
@@ -298,10 +231,10 @@ class B2Http:
             raise _translate_transport_error(exc) from exc
         try:
             if self._check_clock:
-                _check_clock_skew(response.headers)
-            if response.status not in (200, 206):
+                check_clock_skew(response.headers)
+            if response.status not in SUCCESS_STATUSES:
                 raw = response.read() if stream else response.data
-                raise _error_from_response(response, raw or b"")
+                raise error_from_answer(response.status, response.headers, raw or b"")
         except B2Error:
             response.release_conn()
             raise
@@ -316,22 +249,10 @@ def _pool_manager(max_connections: int) -> urllib3.PoolManager:
     return manager
 
 
-def _query_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _short(url: str) -> str:
     """The endpoint part of a URL, for log lines (no query string, no host)."""
     return url.split("?", 1)[0].rsplit("/", 1)[-1]
 
 
-def _decode_json(response: BaseHTTPResponse) -> JSON:
-    try:
-        decoded = json.loads(response.data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidJsonResponse(f"Expected JSON, got: {response.data[:200]!r}") from exc
-    if not isinstance(decoded, dict):
-        raise InvalidJsonResponse(f"Expected a JSON object, got: {type(decoded).__name__}")
-    return decoded
+def _decode_body(response: BaseHTTPResponse) -> JSON:
+    return decode_json(response.data)

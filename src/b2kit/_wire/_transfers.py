@@ -1,0 +1,137 @@
+"""Requests that carry file bytes (protocol §7, §8): uploads of a file or a part on an upload URL, and
+downloads (GET, streamed) and file-info HEADs on a download URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from b2kit import _protocol as p
+from b2kit._exceptions import AccessDenied, B2Error, FileNotPresent, ResourceNotFound, SSECKeyError
+from b2kit._models import JSON, EncryptionSetting
+from b2kit._wire._file_settings import NewFileSettings
+from b2kit._wire._message import Body, Expect, HttpRequest
+from b2kit._wire._urls import check_b2_filename, range_header
+
+
+def _upload(
+    endpoint: str, url: str, token: str, length: int, sha1: str, headers: dict[str, str], body: Body
+) -> HttpRequest:
+    """The POST of an upload: its own ``headers`` plus token, length and SHA-1."""
+    common = {
+        "Authorization": token,
+        "Accept": "application/json",
+        "Content-Length": str(length),
+        "X-Bz-Content-Sha1": sha1,
+    }
+    return HttpRequest("POST", url, {**common, **headers}, body, Expect.JSON, endpoint, moves_file_bytes=True)
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    """b2_upload_file: one small file POSTed to an upload URL; ``content_sha1`` may be hex_digits_at_end."""
+
+    endpoint: ClassVar[str] = "b2_upload_file"
+    file_name: str
+    content_length: int
+    content_sha1: str
+    settings: NewFileSettings = field(default_factory=NewFileSettings)
+
+    def __post_init__(self) -> None:
+        check_b2_filename(self.file_name)
+
+    def to_http(self, upload_url: str, upload_auth_token: str, body: Body) -> HttpRequest:
+        """The POST of ``body`` (bytes or a stream of ``content_length`` bytes) to ``upload_url``."""
+        headers = {"X-Bz-File-Name": p.encode_name(self.file_name), **self.settings.upload_headers()}
+        return _upload(
+            self.endpoint,
+            upload_url,
+            upload_auth_token,
+            self.content_length,
+            self.content_sha1,
+            headers,
+            body,
+        )
+
+    def parse(self, answer: JSON) -> JSON:
+        return answer
+
+    def translate(self, error: B2Error) -> B2Error:
+        return error
+
+
+@dataclass(frozen=True)
+class UploadPart:
+    """b2_upload_part: one part of a large file POSTed to a part upload URL."""
+
+    endpoint: ClassVar[str] = "b2_upload_part"
+    part_number: int
+    content_length: int
+    content_sha1: str
+    encryption: EncryptionSetting | None = None
+
+    def to_http(self, upload_url: str, upload_auth_token: str, body: Body) -> HttpRequest:
+        """The POST of ``body`` to ``upload_url``."""
+        headers = {"X-Bz-Part-Number": str(self.part_number)}
+        if self.encryption is not None:
+            headers.update(self.encryption.upload_headers())
+        return _upload(
+            self.endpoint,
+            upload_url,
+            upload_auth_token,
+            self.content_length,
+            self.content_sha1,
+            headers,
+            body,
+        )
+
+    def parse(self, answer: JSON) -> JSON:
+        return answer
+
+    def translate(self, error: B2Error) -> B2Error:
+        return error
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """A GET of a download URL (by id or by name), optionally of an inclusive byte range; body streamed."""
+
+    url: str
+    range_: tuple[int, int] | None = None
+    encryption: EncryptionSetting | None = None
+
+    def to_http(self, authorization: str | None) -> HttpRequest:
+        """The GET; without a token for public buckets or URLs that carry their own authorization."""
+        headers: dict[str, str] = {}
+        if self.range_ is not None:
+            headers["Range"] = range_header(self.range_)
+        if self.encryption is not None:
+            headers.update(self.encryption.download_headers())
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        return HttpRequest("GET", self.url, headers, None, Expect.STREAM, "download", moves_file_bytes=True)
+
+    def translate(self, error: B2Error) -> B2Error:
+        """A 401/403 on a download means the SSE-C key is wrong or missing."""
+        if isinstance(error, AccessDenied):
+            return SSECKeyError(error.message, status=error.status, code=error.code)
+        return error
+
+
+@dataclass(frozen=True)
+class FileInfoByName:
+    """A HEAD of the download-by-name URL: the file's metadata as headers (protocol §6.22)."""
+
+    url: str
+    bucket_name: str
+    file_name: str
+
+    def to_http(self, authorization: str) -> HttpRequest:
+        headers = {"Authorization": authorization}
+        return HttpRequest("HEAD", self.url, headers, None, Expect.HEADERS, "HEAD", moves_file_bytes=True)
+
+    def translate(self, error: B2Error) -> B2Error:
+        """Not found means no such file."""
+        if isinstance(error, ResourceNotFound):
+            return FileNotPresent.by_name(self.bucket_name, self.file_name)
+        return error
