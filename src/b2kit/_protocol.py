@@ -13,58 +13,85 @@ API_VERSIONS: Final = ("v1", "v2", "v3", "v4")
 LATEST_API_VERSION: Final = "v4"
 
 # --- capabilities (§5.2) -----------------------------------------------------------------------------------
+LIST_KEYS: Final = "listKeys"
+WRITE_KEYS: Final = "writeKeys"
+DELETE_KEYS: Final = "deleteKeys"
+LIST_BUCKETS: Final = "listBuckets"
+LIST_ALL_BUCKET_NAMES: Final = "listAllBucketNames"
+READ_BUCKETS: Final = "readBuckets"
+WRITE_BUCKETS: Final = "writeBuckets"
+DELETE_BUCKETS: Final = "deleteBuckets"
+READ_BUCKET_ENCRYPTION: Final = "readBucketEncryption"
+WRITE_BUCKET_ENCRYPTION: Final = "writeBucketEncryption"
+READ_BUCKET_RETENTIONS: Final = "readBucketRetentions"
+WRITE_BUCKET_RETENTIONS: Final = "writeBucketRetentions"
+READ_FILE_RETENTIONS: Final = "readFileRetentions"
+WRITE_FILE_RETENTIONS: Final = "writeFileRetentions"
+READ_FILE_LEGAL_HOLDS: Final = "readFileLegalHolds"
+WRITE_FILE_LEGAL_HOLDS: Final = "writeFileLegalHolds"
+READ_BUCKET_REPLICATIONS: Final = "readBucketReplications"
+WRITE_BUCKET_REPLICATIONS: Final = "writeBucketReplications"
+BYPASS_GOVERNANCE: Final = "bypassGovernance"
+LIST_FILES: Final = "listFiles"
+READ_FILES: Final = "readFiles"
+SHARE_FILES: Final = "shareFiles"
+WRITE_FILES: Final = "writeFiles"
+DELETE_FILES: Final = "deleteFiles"
+READ_BUCKET_NOTIFICATIONS: Final = "readBucketNotifications"
+WRITE_BUCKET_NOTIFICATIONS: Final = "writeBucketNotifications"
+
 ALL_CAPABILITIES: Final = (
-    "listKeys",
-    "writeKeys",
-    "deleteKeys",
-    "listBuckets",
-    "listAllBucketNames",
-    "readBuckets",
-    "writeBuckets",
-    "deleteBuckets",
-    "readBucketEncryption",
-    "writeBucketEncryption",
-    "readBucketRetentions",
-    "writeBucketRetentions",
-    "readFileRetentions",
-    "writeFileRetentions",
-    "readFileLegalHolds",
-    "writeFileLegalHolds",
-    "readBucketReplications",
-    "writeBucketReplications",
-    "bypassGovernance",
-    "listFiles",
-    "readFiles",
-    "shareFiles",
-    "writeFiles",
-    "deleteFiles",
-    "readBucketNotifications",
-    "writeBucketNotifications",
+    LIST_KEYS,
+    WRITE_KEYS,
+    DELETE_KEYS,
+    LIST_BUCKETS,
+    LIST_ALL_BUCKET_NAMES,
+    READ_BUCKETS,
+    WRITE_BUCKETS,
+    DELETE_BUCKETS,
+    READ_BUCKET_ENCRYPTION,
+    WRITE_BUCKET_ENCRYPTION,
+    READ_BUCKET_RETENTIONS,
+    WRITE_BUCKET_RETENTIONS,
+    READ_FILE_RETENTIONS,
+    WRITE_FILE_RETENTIONS,
+    READ_FILE_LEGAL_HOLDS,
+    WRITE_FILE_LEGAL_HOLDS,
+    READ_BUCKET_REPLICATIONS,
+    WRITE_BUCKET_REPLICATIONS,
+    BYPASS_GOVERNANCE,
+    LIST_FILES,
+    READ_FILES,
+    SHARE_FILES,
+    WRITE_FILES,
+    DELETE_FILES,
+    READ_BUCKET_NOTIFICATIONS,
+    WRITE_BUCKET_NOTIFICATIONS,
 )
 
 BUCKET_RESTRICTED_KEY_CAPABILITIES: Final = frozenset(
     {
-        "listAllBucketNames",
-        "listBuckets",
-        "readBuckets",
-        "readBucketEncryption",
-        "writeBucketEncryption",
-        "readBucketRetentions",
-        "writeBucketRetentions",
-        "readBucketNotifications",
-        "writeBucketNotifications",
-        "readBucketReplications",
-        "writeBucketReplications",
-        "listFiles",
-        "readFiles",
-        "shareFiles",
-        "writeFiles",
-        "deleteFiles",
-        "readFileLegalHolds",
-        "writeFileLegalHolds",
-        "readFileRetentions",
-        "writeFileRetentions",
-        "bypassGovernance",
+        LIST_ALL_BUCKET_NAMES,
+        LIST_BUCKETS,
+        READ_BUCKETS,
+        READ_BUCKET_ENCRYPTION,
+        WRITE_BUCKET_ENCRYPTION,
+        READ_BUCKET_RETENTIONS,
+        WRITE_BUCKET_RETENTIONS,
+        READ_BUCKET_NOTIFICATIONS,
+        WRITE_BUCKET_NOTIFICATIONS,
+        READ_BUCKET_REPLICATIONS,
+        WRITE_BUCKET_REPLICATIONS,
+        LIST_FILES,
+        READ_FILES,
+        SHARE_FILES,
+        WRITE_FILES,
+        DELETE_FILES,
+        READ_FILE_LEGAL_HOLDS,
+        WRITE_FILE_LEGAL_HOLDS,
+        READ_FILE_RETENTIONS,
+        WRITE_FILE_RETENTIONS,
+        BYPASS_GOVERNANCE,
     }
 )
 

@@ -27,18 +27,18 @@ def _settings(request: Request, principal: Principal, creating: bool) -> dict[st
     if (lifecycle := params.opt_list("lifecycleRules")) is not None:
         fields["lifecycle_rules"] = tuple(_bucket_rules.lifecycle_rules(lifecycle))
     if (sse := params.opt_object("defaultServerSideEncryption")) is not None:
-        _auth.require(principal, "writeBucketEncryption")
+        _auth.require(principal, p.WRITE_BUCKET_ENCRYPTION)
         default = _bucket_rules.default_sse(sse)
         fields["default_sse"] = Encryption() if default is None else Encryption(default["mode"])
     if (retention := params.opt_object("defaultRetention")) is not None:
-        _auth.require(principal, "writeBucketRetentions")
+        _auth.require(principal, p.WRITE_BUCKET_RETENTIONS)
         fields["default_retention"] = _bucket_rules.default_retention(retention)
     if (replication := params.opt_object("replicationConfiguration")) is not None:
-        _auth.require(principal, "writeBucketReplications")
+        _auth.require(principal, p.WRITE_BUCKET_REPLICATIONS)
         fields["replication"] = _bucket_rules.replication(replication)
     lock = params.opt_bool("fileLockEnabled")
     if lock is not None and (lock or not creating):
-        _auth.require(principal, "writeBucketRetentions")
+        _auth.require(principal, p.WRITE_BUCKET_RETENTIONS)
         fields["file_lock_enabled"] = lock
     return fields
 
@@ -56,7 +56,7 @@ def _check_lock_rules(bucket: Bucket, was_locked: bool) -> None:
 
 def create_bucket(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
-    _auth.require(principal, "writeBuckets")
+    _auth.require(principal, p.WRITE_BUCKETS)
     _auth.check_account(request)
     name = _bucket_rules.bucket_name(request.params.text("bucketName"))
     bucket_type = _bucket_rules.bucket_type(request.params.text("bucketType"))
@@ -76,7 +76,7 @@ def create_bucket(request: Request) -> dict[str, Any]:
 def update_bucket(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
-    _auth.require(principal, "writeBuckets", bucket_id=bucket_id)
+    _auth.require(principal, p.WRITE_BUCKETS, bucket_id=bucket_id)
     _auth.check_account(request)
     expected_revision = request.params.opt_int("ifRevisionIs")
     fields = _settings(request, principal, creating=False)
@@ -96,7 +96,7 @@ def update_bucket(request: Request) -> dict[str, Any]:
 def delete_bucket(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
-    _auth.require(principal, "deleteBuckets", bucket_id=bucket_id)
+    _auth.require(principal, p.DELETE_BUCKETS, bucket_id=bucket_id)
     _auth.check_account(request)
     with request.app.state.write() as tx:
         bucket = tx.buckets.require(bucket_id)
@@ -108,7 +108,7 @@ def delete_bucket(request: Request) -> dict[str, Any]:
 
 def list_buckets(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
-    _auth.require(principal, "listBuckets")
+    _auth.require(principal, p.LIST_BUCKETS)
     _auth.check_account(request)
     params = request.params
     bucket_id, name = params.opt_text("bucketId"), params.opt_text("bucketName")

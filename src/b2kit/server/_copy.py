@@ -80,7 +80,7 @@ def _source(request: Request, principal: Principal, file_id: str) -> FileVersion
         bucket = None if source is None else tx.buckets.get(source.bucket_id)
     if source is None or bucket is None:
         raise not_found(f"source file not found: {file_id}")
-    capability = "readFiles" if bucket.bucket_type != p.BUCKET_TYPE_PUBLIC else None
+    capability = p.READ_FILES if bucket.bucket_type != p.BUCKET_TYPE_PUBLIC else None
     _auth.require(principal, capability, bucket_id=source.bucket_id, file_name=source.file_name)
     if source.action != UPLOAD:
         raise bad_request(f"only uploaded files can be copied, {file_id} is a {source.action} version")
@@ -127,11 +127,11 @@ def _metadata(request: Request, source: FileVersion, file_name: str) -> tuple[st
 def copy_file(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params
-    _auth.require(principal, "writeFiles")
+    _auth.require(principal, p.WRITE_FILES)
     source = _source(request, principal, params.text("sourceFileId"))
     file_name = checked_name(params.text("fileName"))
     bucket_id = params.opt_text("destinationBucketId") or source.bucket_id
-    _auth.require(principal, "writeFiles", bucket_id=bucket_id, file_name=file_name)
+    _auth.require(principal, p.WRITE_FILES, bucket_id=bucket_id, file_name=file_name)
     with request.app.state.read() as tx:
         bucket = tx.buckets.require(bucket_id)
     _check_source_key(params.opt_object("sourceServerSideEncryption"), source)
@@ -170,13 +170,13 @@ def copy_file(request: Request) -> dict[str, Any]:
 def copy_part(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params
-    _auth.require(principal, "writeFiles")
+    _auth.require(principal, p.WRITE_FILES)
     source = _source(request, principal, params.text("sourceFileId"))
     large_file_id = params.text("largeFileId")
     number = _part_rules.part_number(params.opt_int("partNumber"))
     with request.app.state.read() as tx:
         large = _versions.unfinished(tx, large_file_id)
-    _auth.require(principal, "writeFiles", bucket_id=large.bucket_id, file_name=large.file_name)
+    _auth.require(principal, p.WRITE_FILES, bucket_id=large.bucket_id, file_name=large.file_name)
     _check_source_key(params.opt_object("sourceServerSideEncryption"), source)
     destination = params.opt_object("destinationServerSideEncryption")
     _encryption.require_key(

@@ -22,7 +22,7 @@ def get_download_authorization(request: Request) -> dict[str, Any]:
     duration = params.integer("validDurationInSeconds")
     if not 1 <= duration <= p.MAX_DOWNLOAD_AUTH_DURATION_SECONDS:
         raise bad_request(f"validDurationInSeconds must be 1..{p.MAX_DOWNLOAD_AUTH_DURATION_SECONDS}")
-    _auth.require(principal, "shareFiles", bucket_id=bucket_id)
+    _auth.require(principal, p.SHARE_FILES, bucket_id=bucket_id)
     if principal.name_prefix is not None and not prefix.startswith(principal.name_prefix):
         _auth.require(principal, None, file_name=prefix)
     overrides = override_values(params)

@@ -41,7 +41,7 @@ def _authorize(request: Request, bucket: Bucket, file_name: str, by_name: bool) 
         return None
     principal = _auth.key_principal(request, found.key_id)
     if not public:
-        _auth.require(principal, "readFiles", bucket_id=bucket.bucket_id, file_name=file_name)
+        _auth.require(principal, p.READ_FILES, bucket_id=bucket.bucket_id, file_name=file_name)
     return principal
 
 
@@ -135,13 +135,13 @@ def _lock_headers(principal: Principal | None, version: FileVersion) -> list[tup
     headers: list[tuple[str, str]] = []
     withheld: list[str] = []
     retention, hold = version.lock.retention, version.lock.legal_hold
-    if principal is not None and principal.can("readFileRetentions"):
+    if principal is not None and principal.can(p.READ_FILE_RETENTIONS):
         if retention.mode:
             headers.append((HEADER_RETENTION_MODE, retention.mode))
             headers.append((HEADER_RETAIN_UNTIL, str(retention.retain_until_ms)))
     else:
         withheld += [HEADER_RETENTION_MODE, HEADER_RETAIN_UNTIL]
-    if principal is not None and principal.can("readFileLegalHolds"):
+    if principal is not None and principal.can(p.READ_FILE_LEGAL_HOLDS):
         if hold:
             headers.append((HEADER_LEGAL_HOLD, hold))
     else:

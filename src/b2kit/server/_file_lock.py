@@ -120,9 +120,9 @@ def lock_for_new_version(
     if (explicit_retention or explicit_hold) and not bucket.file_lock_enabled:
         raise bucket_missing_file_lock()
     if explicit_retention:
-        _auth.require(principal, "writeFileRetentions")
+        _auth.require(principal, p.WRITE_FILE_RETENTIONS)
     if explicit_hold:
-        _auth.require(principal, "writeFileLegalHolds")
+        _auth.require(principal, p.WRITE_FILE_LEGAL_HOLDS)
     retention = asked.retention if explicit_retention and asked.retention else None
     if (
         retention is not None
@@ -171,7 +171,7 @@ def check_retention_change(
         return
     if not bypass_governance:
         raise access_denied("shortening or removing governance retention needs bypassGovernance")
-    if not principal.can("bypassGovernance"):
+    if not principal.can(p.BYPASS_GOVERNANCE):
         raise access_denied("the key lacks the bypassGovernance capability")
 
 
@@ -185,5 +185,5 @@ def check_deletable(principal: Principal, version: FileVersion, bypass: bool, no
         return
     if retention.mode == COMPLIANCE:
         raise access_denied("file version is under compliance retention")
-    if not (bypass and principal.can("bypassGovernance")):
+    if not (bypass and principal.can(p.BYPASS_GOVERNANCE)):
         raise access_denied("file version is under governance retention; bypassGovernance is needed")

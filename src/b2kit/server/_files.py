@@ -20,8 +20,8 @@ from b2kit.server._state import HIDE
 def delete_file_version(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     file_name, file_id = request.params.text("fileName"), request.params.text("fileId")
-    bypass = bool(request.params.opt_bool("bypassGovernance"))
-    _auth.require(principal, "deleteFiles", file_name=file_name)
+    bypass = bool(request.params.opt_bool(p.BYPASS_GOVERNANCE))
+    _auth.require(principal, p.DELETE_FILES, file_name=file_name)
     with request.app.state.write() as tx:
         version = tx.files.get(file_id)
         if version is None or version.file_name != file_name:
@@ -37,7 +37,7 @@ def hide_file(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
     file_name = checked_name(request.params.text("fileName"))
-    _auth.require(principal, "writeFiles", bucket_id=bucket_id, file_name=file_name)
+    _auth.require(principal, p.WRITE_FILES, bucket_id=bucket_id, file_name=file_name)
     with request.app.state.write() as tx:
         tx.buckets.require(bucket_id)
         current = tx.files.current(bucket_id, file_name)
@@ -55,7 +55,7 @@ def hide_file(request: Request) -> dict[str, Any]:
 def get_file_info(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     file_id = request.params.text("fileId")
-    _auth.require(principal, "readFiles")
+    _auth.require(principal, p.READ_FILES)
     with request.app.state.read() as tx:
         version = tx.files.get(file_id)
     if version is None:

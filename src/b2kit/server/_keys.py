@@ -46,7 +46,7 @@ def _capabilities(request: Request, restricted: bool) -> list[str]:
 
 def create_key(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
-    _auth.require(principal, "writeKeys")
+    _auth.require(principal, p.WRITE_KEYS)
     _auth.check_account(request)
     params = request.params
     name = params.text("keyName")
@@ -84,7 +84,7 @@ def create_key(request: Request) -> dict[str, Any]:
 
 def delete_key(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
-    _auth.require(principal, "deleteKeys")
+    _auth.require(principal, p.DELETE_KEYS)
     key_id = request.params.text("applicationKeyId")
     with request.app.state.write() as tx:
         key = tx.keys.get(key_id)
@@ -96,7 +96,7 @@ def delete_key(request: Request) -> dict[str, Any]:
 
 def list_keys(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
-    _auth.require(principal, "listKeys")
+    _auth.require(principal, p.LIST_KEYS)
     _auth.check_account(request)
     count = request.params.opt_int("maxKeyCount") or p.DEFAULT_LIST_KEYS_COUNT
     if not 1 <= count <= p.MAX_LIST_KEYS_COUNT:

@@ -40,9 +40,9 @@ def _start_timestamp(request: Request) -> int:
 
 def _writable_large_file(tx: Tx, principal: Principal, file_id: str) -> FileVersion:
     """The unfinished large file ``file_id``, once the key may write it (401) and it exists (400)."""
-    _auth.require(principal, "writeFiles")
+    _auth.require(principal, p.WRITE_FILES)
     large = _versions.unfinished(tx, file_id)
-    _auth.require(principal, "writeFiles", bucket_id=large.bucket_id, file_name=large.file_name)
+    _auth.require(principal, p.WRITE_FILES, bucket_id=large.bucket_id, file_name=large.file_name)
     return large
 
 
@@ -51,7 +51,7 @@ def start_large_file(request: Request) -> dict[str, Any]:
     params = request.params
     bucket_id = params.text("bucketId")
     file_name = checked_name(params.text("fileName"))
-    _auth.require(principal, "writeFiles", bucket_id=bucket_id, file_name=file_name)
+    _auth.require(principal, p.WRITE_FILES, bucket_id=bucket_id, file_name=file_name)
     info = checked_file_info(params.opt_object("fileInfo") or {}, file_name)
     content_type = checked_content_type(params.text("contentType"), file_name)
     stamp = _start_timestamp(request)
@@ -103,7 +103,7 @@ def _receive_part(request: Request, principal: Principal, file_id: str) -> dict[
     checksum = _versions.parse_checksum(headers.get("X-Bz-Content-Sha1"))
     with request.app.state.read() as tx:
         large = _versions.unfinished(tx, file_id)
-    _auth.require(principal, "writeFiles", bucket_id=large.bucket_id, file_name=large.file_name)
+    _auth.require(principal, p.WRITE_FILES, bucket_id=large.bucket_id, file_name=large.file_name)
     _encryption.require_key(
         large.encryption,
         lambda: _encryption.given_key_from_headers(headers),
@@ -191,7 +191,7 @@ def list_unfinished_large_files(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params
     bucket_id = params.text("bucketId")
-    _auth.require(principal, "listFiles", bucket_id=bucket_id)
+    _auth.require(principal, p.LIST_FILES, bucket_id=bucket_id)
     prefix = _auth.list_prefix(principal, params.opt_text("namePrefix") or "", request.version)
     count = params.opt_int("maxFileCount") or p.MAX_UNFINISHED_LIST_COUNT
     if not 1 <= count <= p.MAX_UNFINISHED_LIST_COUNT:

@@ -133,7 +133,7 @@ def _list(request: Request, versions: bool) -> dict[str, Any]:
     principal = _auth.account(request)
     params = request.params
     bucket_id = params.text("bucketId")
-    _auth.require(principal, "listFiles", bucket_id=bucket_id)
+    _auth.require(principal, p.LIST_FILES, bucket_id=bucket_id)
     count = params.opt_int("maxFileCount") or p.DEFAULT_LIST_FILE_COUNT
     if not 1 <= count <= p.MAX_LIST_FILE_COUNT:
         raise bad_request(f"maxFileCount must be 1..{p.MAX_LIST_FILE_COUNT}")

@@ -184,7 +184,7 @@ def _answer(request: Request, bucket_id: str) -> dict[str, Any]:
 
 
 def set_bucket_notification_rules(request: Request) -> dict[str, Any]:
-    bucket_id = _bucket_id(request, "writeBucketNotifications")
+    bucket_id = _bucket_id(request, p.WRITE_BUCKET_NOTIFICATIONS)
     if not request.params.has("eventNotificationRules"):
         raise bad_request("required field eventNotificationRules is missing")
     rules = validate_rules(request.params.raw("eventNotificationRules"))
@@ -195,4 +195,4 @@ def set_bucket_notification_rules(request: Request) -> dict[str, Any]:
 
 
 def get_bucket_notification_rules(request: Request) -> dict[str, Any]:
-    return _answer(request, _bucket_id(request, "readBucketNotifications"))
+    return _answer(request, _bucket_id(request, p.READ_BUCKET_NOTIFICATIONS))

@@ -19,10 +19,10 @@ def update_file_retention(request: Request) -> dict[str, Any]:
     if raw is None:
         raise bad_request("required field fileRetention is missing")
     wanted = _file_lock.parse_retention(raw)
-    bypass = bool(request.params.opt_bool("bypassGovernance"))
+    bypass = bool(request.params.opt_bool(p.BYPASS_GOVERNANCE))
     now = request.app.now_ms()
     with request.app.state.write() as tx:
-        version = _locked_version(request, tx, principal, "writeFileRetentions")
+        version = _locked_version(request, tx, principal, p.WRITE_FILE_RETENTIONS)
         _file_lock.check_retention_change(principal, version.lock.retention, wanted, bypass, now)
         tx.files.set_retention(version.file_id, wanted)
     return {"fileId": version.file_id, "fileName": version.file_name, "fileRetention": wanted.to_json()}
@@ -32,7 +32,7 @@ def update_file_legal_hold(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     hold = _file_lock.parse_legal_hold(request.params.text("legalHold"))
     with request.app.state.write() as tx:
-        version = _locked_version(request, tx, principal, "writeFileLegalHolds")
+        version = _locked_version(request, tx, principal, p.WRITE_FILE_LEGAL_HOLDS)
         tx.files.set_legal_hold(version.file_id, hold)
     return {"fileId": version.file_id, "fileName": version.file_name, "legalHold": hold}
 

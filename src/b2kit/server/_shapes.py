@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from b2kit import _protocol as p
 from b2kit.server._auth import Principal
 from b2kit.server._state import HIDE, Bucket, FileVersion, Key, Part
 
@@ -36,13 +37,13 @@ def file_json(account_id: str, principal: Principal | None, version: FileVersion
 
 
 def retention_json(principal: Principal | None, version: FileVersion) -> dict[str, Any]:
-    if principal is None or not principal.can("readFileRetentions"):
+    if principal is None or not principal.can(p.READ_FILE_RETENTIONS):
         return {"isClientAuthorizedToRead": False, "value": None}
     return {"isClientAuthorizedToRead": True, "value": version.lock.retention.to_json()}
 
 
 def legal_hold_json(principal: Principal | None, version: FileVersion) -> dict[str, Any]:
-    if principal is None or not principal.can("readFileLegalHolds"):
+    if principal is None or not principal.can(p.READ_FILE_LEGAL_HOLDS):
         return {"isClientAuthorizedToRead": False, "value": None}
     return {"isClientAuthorizedToRead": True, "value": version.lock.legal_hold}
 
@@ -65,16 +66,16 @@ _NO_RETENTION = {"mode": None, "period": None}
 
 def bucket_json(account_id: str, principal: Principal, bucket: Bucket) -> dict[str, Any]:
     """The bucket object; settings the key may not read are marked so instead of shown."""
-    can_sse = principal.can("readBucketEncryption")
+    can_sse = principal.can(p.READ_BUCKET_ENCRYPTION)
     sse: dict[str, Any] = {"isClientAuthorizedToRead": can_sse}
     if can_sse:
         sse["value"] = bucket.default_sse.to_json()
     lock: dict[str, Any] = {"isClientAuthorizedToRead": False, "value": None}
-    if principal.can("readBucketRetentions"):
+    if principal.can(p.READ_BUCKET_RETENTIONS):
         retention = dict(bucket.default_retention or _NO_RETENTION)
         value = {"defaultRetention": retention, "isFileLockEnabled": bucket.file_lock_enabled}
         lock = {"isClientAuthorizedToRead": True, "value": value}
-    can_replication = principal.can("readBucketReplications")
+    can_replication = principal.can(p.READ_BUCKET_REPLICATIONS)
     replication = dict(bucket.replication) if bucket.replication and can_replication else None
     return {
         "accountId": account_id,

@@ -73,7 +73,7 @@ def _custom_timestamp(request: Request) -> int | None:
 def get_upload_url(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     bucket_id = request.params.text("bucketId")
-    _auth.require(principal, "writeFiles", bucket_id=bucket_id)
+    _auth.require(principal, p.WRITE_FILES, bucket_id=bucket_id)
     with request.app.state.write() as tx:
         tx.buckets.require(bucket_id)
         expires = request.app.now_ms() + UPLOAD_TOKEN_TTL_MS
@@ -94,7 +94,7 @@ def _receive(request: Request, principal: Principal, bucket_id: str) -> dict[str
     if raw_name is None:
         raise bad_request("X-Bz-File-Name header is required")
     file_name = checked_name(raw_name)
-    _auth.require(principal, "writeFiles", bucket_id=bucket_id, file_name=file_name)
+    _auth.require(principal, p.WRITE_FILES, bucket_id=bucket_id, file_name=file_name)
     if headers.get("Content-Length") is None:
         raise bad_request("Content-Length header is required")
     for forbidden in _FORBIDDEN_HEADERS:
