@@ -1,0 +1,185 @@
+"""B2File: the file object of ``B2FileSystem.open``.
+
+Reading (``rb``) is pinned to the file version found at open time (its file id), so a file overwritten
+meanwhile is still read consistently; every cache miss is one ranged download of that version, and the
+cache (fsspec's, ``blockcache`` by default) keeps the blocks already fetched, so ``seek`` + ``read`` stays
+cheap for formats such as Parquet that jump around.
+
+Writing (``wb``/``xb``) streams: bytes collect in a buffer of one block. A file that ends within one block
+is one ``b2_upload_file``; as soon as more than one block has been written, a large file is started and
+every full block goes up as a part (so at least two parts, the last one possibly small), holding at most
+one block (plus the last write) in memory. Closing finishes the large file; leaving a ``with`` block by an
+exception cancels it instead, so no half-written file appears. With ``autocommit=False`` (fsspec
+transactions) nothing is visible until :meth:`commit`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from fsspec.spec import AbstractBufferedFile
+
+from b2kit import Bucket
+from b2kit.fs._errors import translated
+
+if TYPE_CHECKING:
+    from b2kit.fs._filesystem import B2FileSystem
+
+CONTENT_TYPE_AUTO = "b2/x-auto"
+
+
+class _LargeUpload:
+    """One large file being written part by part (public session calls of the B2Api)."""
+
+    def __init__(self, bucket: Bucket, key: str, content_type: str, file_info: Mapping[str, str]) -> None:
+        self._session = bucket.api.session
+        started = self._session.start_large_file(bucket.id_, key, content_type, dict(file_info))
+        self.file_id: str = started["fileId"]
+        self._sha1s: list[str] = []
+
+    def send_part(self, data: bytes) -> None:
+        sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+        self._session.upload_part(self.file_id, len(self._sha1s) + 1, len(data), sha1, data)
+        self._sha1s.append(sha1)
+
+    def finish(self) -> None:
+        self._session.finish_large_file(self.file_id, self._sha1s)
+
+    def cancel(self) -> None:
+        self._session.cancel_large_file(self.file_id)
+
+
+class B2File(AbstractBufferedFile):  # type: ignore[misc]
+    """A file of a B2FileSystem: ranged, cached reads of one version, or a streaming upload."""
+
+    buffer: io.BytesIO
+
+    def __init__(
+        self,
+        fs: B2FileSystem,
+        path: str,
+        mode: str = "rb",
+        block_size: int | None = None,
+        autocommit: bool = True,
+        cache_type: str = "blockcache",
+        cache_options: dict[str, Any] | None = None,
+        *,
+        bucket: Bucket,
+        key: str,
+        entry: Mapping[str, Any] | None = None,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._bucket = bucket
+        self._key = key
+        self._content_type = content_type or CONTENT_TYPE_AUTO
+        self._file_info = dict(file_info or {})
+        self._large: _LargeUpload | None = None
+        self._pending_small: bytes | None = None
+        size = None
+        if entry is not None:
+            self._details = dict(entry)
+            size = int(entry["size"])
+        super().__init__(
+            fs,
+            path,
+            mode,
+            block_size=block_size,
+            autocommit=autocommit,
+            cache_type=cache_type,
+            cache_options=cache_options,
+            size=size,
+            **kwargs,
+        )
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    def _fetch_range(self, start: int, end: int) -> bytes:
+        """Bytes ``[start, end)`` of the version opened (one ranged download)."""
+        end = min(end, self.size)
+        if start >= end:
+            return b""
+        with translated(self.path):
+            downloaded = self._bucket.api.download_file_by_id(
+                self.details["file_id"], range_=(start, end - 1)
+            )
+            with downloaded:
+                data: bytes = downloaded.read()
+                return data
+
+    # --- writing -------------------------------------------------------------------------------------------
+
+    def _initiate_upload(self) -> None:
+        """Nothing to do yet: whether this is a small file or a large one is known only later."""
+
+    def _upload_chunk(self, final: bool = False) -> bool:
+        """Send every block known not to be the last one; at ``final`` send the rest and finish.
+
+        Returns False: the buffer is managed here (what is not sent yet stays in it).
+        """
+        with translated(self.path):
+            if final and self._large is None:
+                self._store_small(self.buffer.getvalue())
+                self.buffer = io.BytesIO()
+                return False
+            with self.buffer.getbuffer() as view:
+                sent = 0
+                while len(view) - sent > self.blocksize or (final and sent < len(view)):
+                    if self._large is None:
+                        self._large = _LargeUpload(
+                            self._bucket, self._key, self._content_type, self._file_info
+                        )
+                    piece = bytes(view[sent : sent + self.blocksize])
+                    self._large.send_part(piece)
+                    sent += len(piece)
+                rest = bytes(view[sent:])
+            self.buffer = io.BytesIO()
+            self.buffer.write(rest)
+            if final and self.autocommit and self._large is not None:
+                self._large.finish()
+        return False
+
+    def _store_small(self, data: bytes) -> None:
+        if self.autocommit:
+            self._bucket.upload_bytes(data, self._key, self._content_type, self._file_info)
+        else:
+            self._pending_small = data
+
+    def commit(self) -> None:
+        """Make the file visible (for ``autocommit=False``: fsspec transactions)."""
+        with translated(self.path):
+            if self._large is not None:
+                self._large.finish()
+            elif self._pending_small is not None:
+                self._bucket.upload_bytes(self._pending_small, self._key, self._content_type, self._file_info)
+                self._pending_small = None
+        self.fs.invalidate_cache(self.path)
+
+    def discard(self) -> None:
+        """Drop what was written: cancel the large file, forget the buffer."""
+        self._pending_small = None
+        self.buffer = io.BytesIO()
+        if self._large is not None:
+            large, self._large = self._large, None
+            with translated(self.path):
+                large.cancel()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close normally; after an exception a file being written is discarded, not finished."""
+        if exc_type is not None and self.writable():
+            try:
+                self.discard()
+            finally:
+                self.closed = True
+            return
+        self.close()
