@@ -484,6 +484,23 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
                 rest: bytes = downloaded.read()
                 return rest
 
+    def cat(self, path: Any, recursive: bool = False, on_error: str = "raise", **kwargs: Any) -> Any:
+        """Contents of one or more files; with ``recursive`` the files below folders (folders skipped)."""
+        if not recursive:
+            return super().cat(path, on_error=on_error, **kwargs)
+        found: dict[str, Any] = {}
+        for name in self.expand_path(path, recursive=True):
+            try:
+                found[name] = self.cat_file(name, **kwargs)
+            except IsADirectoryError:
+                continue
+            except Exception as exc:
+                if on_error == "raise":
+                    raise
+                if on_error == "return":
+                    found[name] = exc
+        return found
+
     def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
         """Store ``value`` as the file ``path`` (one upload; a large file in parts when big)."""
         path = self._strip_protocol(path)
@@ -600,7 +617,12 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         ``rm("bucket", recursive=True)`` removes the bucket too, as s3fs and gcsfs do.
         """
         mode = kwargs.get("rm_mode", self.rm_mode)
-        names = self.expand_path(path, recursive=recursive, maxdepth=maxdepth)
+        given = [path] if isinstance(path, str) else list(path)
+        versions = [self._strip_protocol(name) for name in given if VERSION_QUERY in name]
+        others = [name for name in given if VERSION_QUERY not in name]
+        names = versions + (
+            self.expand_path(others, recursive=recursive, maxdepth=maxdepth) if others else []
+        )
         buckets = []
         with self._batch.running():
             for name in reversed(names):
