@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from b2kit._protocol import (
     ALL_CAPABILITIES,
+    CONTENT_TYPE_AUTO,
+    LARGE_FILE_SHA1_INFO_KEY,
     MAX_DOWNLOAD_AUTH_DURATION_SECONDS,
     MAX_KEY_VALID_DURATION_SECONDS,
     SETTABLE_BUCKET_TYPES,
@@ -15,6 +17,8 @@ from b2kit._protocol import (
 
 __all__ = [
     "ALL_CAPABILITIES",
+    "CONTENT_TYPE_AUTO",
+    "LARGE_FILE_SHA1_INFO_KEY",
     "MAX_DOWNLOAD_AUTH_DURATION_SECONDS",
     "MAX_KEY_VALID_DURATION_SECONDS",
     "SETTABLE_BUCKET_TYPES",

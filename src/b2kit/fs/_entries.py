@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from b2kit import Bucket, FileVersion
+from b2kit.constants import LARGE_FILE_SHA1_INFO_KEY
 
-LARGE_FILE_SHA1: Final = "large_file_sha1"
 _SHA1_HEX_LENGTH: Final = 40
 
 Entry = dict[str, Any]
@@ -21,7 +21,7 @@ Entry = dict[str, Any]
 
 def sha1_of(version: FileVersion) -> str | None:
     """The whole-content SHA-1 (hex) of a version, when B2 knows one."""
-    candidates = (version.content_sha1, version.file_info.get(LARGE_FILE_SHA1))
+    candidates = (version.content_sha1, version.file_info.get(LARGE_FILE_SHA1_INFO_KEY))
     for value in candidates:
         if value and len(value) == _SHA1_HEX_LENGTH and value != "none":
             return value.lower()

@@ -24,12 +24,11 @@ from typing import TYPE_CHECKING, Any
 from fsspec.spec import AbstractBufferedFile
 
 from b2kit import Bucket
+from b2kit.constants import CONTENT_TYPE_AUTO
 from b2kit.fs._errors import translated
 
 if TYPE_CHECKING:
     from b2kit.fs._filesystem import B2FileSystem
-
-CONTENT_TYPE_AUTO = "b2/x-auto"
 
 
 class _LargeUpload:
