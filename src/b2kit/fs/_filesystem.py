@@ -334,20 +334,26 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         ]
 
     def _versions_of(self, parsed: B2Path) -> Iterator[FileVersion]:
-        """Every version (uploads and hide markers) of exactly ``parsed.key``, newest first."""
+        """Every version (uploads and hide markers) of exactly ``parsed.key``, newest first.
+
+        Listed in pages of ``_VERSION_PAGE`` from ``(key, last id seen)``, so a folder's name does not pull
+        in a full page of the files below it.
+        """
         bucket = self._bucket(parsed.bucket)
-        session = bucket.api.session
-        start_name: str | None = parsed.key
         start_id: str | None = None
+        seen: set[str] = set()
         with translated(parsed.name):
-            while start_name == parsed.key:
-                page = session.list_file_versions(bucket.id_, start_name, start_id, _VERSION_PAGE, parsed.key)
-                for raw in page["files"]:
-                    version = FileVersion.from_api_response(raw)
+            while True:
+                page = list(bucket.list_file_versions(parsed.key, start_id, _VERSION_PAGE, parsed.key))
+                fresh = [version for version in page if version.id_ not in seen]
+                for version in fresh:
                     if version.file_name != parsed.key:
                         return
+                    seen.add(version.id_)
                     yield version
-                start_name, start_id = page.get("nextFileName"), page.get("nextFileId")
+                if len(page) < _VERSION_PAGE or not fresh:
+                    return
+                start_id = page[-1].id_
 
     def modified(self, path: str) -> datetime:
         """When the current version was uploaded."""
