@@ -6,8 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from b2kit.server import LocalServer, ServerConfig
+
+# No test is timed: hypothesis' per-example deadline failed property tests on a loaded machine.
+settings.register_profile("b2kit", deadline=None)
+settings.load_profile("b2kit")
 
 TEST_PART_SIZES = {"absolute_minimum_part_size": 100_000, "recommended_part_size": 1_000_000}
 
