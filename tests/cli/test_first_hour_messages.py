@@ -169,7 +169,8 @@ def test_interrupted_large_upload_says_parts_are_kept_and_resumes(server, b2kit_
     (unfinished,) = list(bucket.list_unfinished_large_files())
     kept = len(list(api.list_parts(unfinished.file_id)))
     assert err == (
-        f"Error: interrupted; {kept} part(s) of big.bin are kept on the server: run the same command again to "
+        f"Error: interrupted; {kept} part(s) of big.bin are kept on the server: "
+        "run the same command again to "
         f"resume, or cancel with: b2kit file large unfinished cancel b2id://{unfinished.file_id}\n"
     )
     server.faults.clear()
