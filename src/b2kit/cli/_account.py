@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from b2kit import MissingAccountData
@@ -28,11 +30,19 @@ def account() -> None:
 @click.argument("key_id", required=False)
 @click.argument("key", required=False)
 @click.option(
-    "--realm", help="production (default) or a server URL such as http://127.0.0.1:8080 [B2_ENVIRONMENT]"
+    "--realm",
+    "--environment",
+    "realm",
+    help="production (default) or a server URL such as http://127.0.0.1:8080 [B2_ENVIRONMENT]",
 )
 @output_options()
 def authorize_cmd(key_id: str | None, key: str | None, realm: str | None) -> None:
-    """Authorize with KEY_ID and KEY (or B2_APPLICATION_KEY_ID / B2_APPLICATION_KEY) and store the result."""
+    """Authorize with KEY_ID and KEY (or B2_APPLICATION_KEY_ID / B2_APPLICATION_KEY) and store the result.
+
+    A missing KEY is asked for without echoing it (so it stays out of the shell history).
+    """
+    if not key_id and env_credentials(realm) is None and sys.stdin.isatty():
+        key_id = click.prompt("Application key id")
     if key_id and not key:
         key = click.prompt("Application key", hide_input=True)
     if key_id and key:

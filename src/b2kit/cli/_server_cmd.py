@@ -88,6 +88,7 @@ def server(
         click.echo(f"key id: {running.key_id}")
         click.echo(f"key: {running.key}")
         click.echo(f"data dir: {running.data_dir}{' (ephemeral)' if ephemeral else ''}", nl=True)
+        click.echo(f"use it: b2kit account authorize --realm {running.realm} {running.key_id} {running.key}")
         sys.stdout.flush()
         while not stop.wait(0.5):
             pass
