@@ -65,6 +65,7 @@ EXPECTED_PUBLIC_NAMES = [
     "FileRetentionSetting",
     "FileTooLargeError",
     "FileVersion",
+    "Filter",
     "FullApplicationKey",
     "HttpResponse",
     "InMemoryAccountInfo",

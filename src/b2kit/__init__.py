@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # pragma: no cover - the declaration; run time reads it via _
     from b2kit._api._bucket import (
         Bucket as Bucket,
     )
+    from b2kit._api._listing_filters import (
+        Filter as Filter,
+    )
     from b2kit._exceptions import (
         AccessDenied as AccessDenied,
         B2ConnectionError as B2ConnectionError,

@@ -12,12 +12,15 @@ when a page ends inside a sub-folder, jumps past that folder instead of paging t
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
+import itertools
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, overload
 
 from b2kit import _protocol as p
+from b2kit._api._listing_filters import FilterLike, NameMatcher, wildcard_prefix
 from b2kit._models import (
     DownloadVersion,
     EncryptionSetting,
@@ -213,10 +216,26 @@ class Bucket:
         start_file_id: str | None = None,
         max_entries: int | None = None,
         prefix: str | None = None,
+        *,
+        file_name: str | None = None,
+        fetch_count: int | None = None,
     ) -> Iterator[FileVersion]:
-        """Every version (uploads, hide markers, unfinished large files), names ascending, newest first."""
+        """Every version (uploads, hide markers, unfinished large files), names ascending, newest first.
+
+        b2sdk 2.x's form ``list_file_versions(file_name=..., fetch_count=...)`` yields the versions of that
+        one name only.
+        """
+        if file_name is not None:
+            return self._versions_of(file_name, fetch_count)
         first = ListFileVersions(self.id_, start_filename, start_file_id, LIST_FILE_NAMES_MAX, prefix)
         return _versions(self.api.session.paged(first, max_entries))
+
+    def _versions_of(self, file_name: str, fetch_count: int | None = None) -> Iterator[FileVersion]:
+        """The versions of exactly ``file_name``, newest first."""
+        for version in self.list_file_versions(file_name, None, fetch_count, prefix=file_name):
+            if version.file_name != file_name:
+                return
+            yield version
 
     def ls(
         self,
@@ -224,20 +243,48 @@ class Bucket:
         show_versions: bool = False,
         recursive: bool = False,
         fetch_count: int | None = LIST_FILE_NAMES_MAX,
+        *,
+        path: str | None = None,
+        latest_only: bool | None = None,
+        with_wildcard: bool = False,
+        filters: Sequence[FilterLike] = (),
     ) -> Iterator[tuple[FileVersion, str | None]]:
         """Yield ``(file_version, folder_name)`` for the files and folders directly in ``folder_to_list``.
 
         ``folder_name`` is None for a file; for a sub-folder it is its full name ending in ``/`` (yielded
         once, with the first file found in it). With ``recursive`` every file below is yielded and no
-        folders; with ``show_versions`` every version is yielded instead of the current one.
+        folders; with ``show_versions`` every version is yielded instead of the current one. A path that
+        names a file (no trailing ``/``) yields that file. b2sdk 2.x's keywords work too: ``path``,
+        ``latest_only`` (the opposite of ``show_versions``), ``with_wildcard`` (``*``, ``?``, ``[...]`` in
+        the path; needs ``recursive``) and ``filters`` (``Filter.include/exclude``, or b2sdk's).
         """
-        prefix = folder_to_list
+        target = path if path is not None else folder_to_list
+        versions = show_versions if latest_only is None else not latest_only
+        if with_wildcard and not recursive:
+            raise ValueError("with_wildcard needs recursive=True")
+        if target and not with_wildcard and not target.endswith("/"):
+            found = list(itertools.islice(self._versions_of(target, fetch_count), None if versions else 1))
+            if found:
+                yield from ((v, None) for v in found if versions or v.action == "upload")
+                return
+        matcher = NameMatcher(filters)
+        for version, folder in self._walk(target, versions, recursive, fetch_count, with_wildcard):
+            if with_wildcard and not fnmatch.fnmatchcase(version.file_name, target):
+                continue
+            if matcher.keeps(version.file_name):
+                yield version, folder
+
+    def _walk(
+        self, target: str, versions: bool, recursive: bool, fetch_count: int | None, with_wildcard: bool
+    ) -> Iterator[tuple[FileVersion, str | None]]:
+        """The listing under ``target`` as a folder (or under a wildcard pattern's folder part)."""
+        prefix = wildcard_prefix(target) if with_wildcard else target
         if prefix and not prefix.endswith("/"):
             prefix += "/"
         count = fetch_count or LIST_FILE_NAMES_MAX
         first: ListFileNames | ListFileVersions = (
             ListFileVersions(self.id_, prefix, None, count, prefix)
-            if show_versions
+            if versions
             else ListFileNames(self.id_, prefix, count, prefix)
         )
         pager = self.api.session.paged(first)

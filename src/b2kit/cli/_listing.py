@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import click
 
-from b2kit import Bucket, FileVersion
+from b2kit import Bucket, FileVersion, Filter
 from b2kit.cli._credentials import authorized_api
 from b2kit.cli._errors import B2kitCommand, CommandFailed
 from b2kit.cli._output import Output, output_options
@@ -24,25 +24,79 @@ def long_line(version: FileVersion) -> str:
     )
 
 
+def version_line(version: FileVersion) -> str:
+    """``--versions`` without ``-l``: name, upload time and action, so versions of one name differ."""
+    when = dt.datetime.fromtimestamp(version.upload_timestamp / 1000, tz=dt.UTC)
+    return f"{version.file_name}\t{when:%Y-%m-%d %H:%M:%S}\t{version.action}\t{version.id_ or '-'}"
+
+
+def folder_json(folder: str) -> dict[str, object]:
+    """A folder in ``ls --json``, as the b2 CLI shows one."""
+    return {"action": "folder", "fileName": folder, "fileId": None, "size": 0, "uploadTimestamp": 0}
+
+
+def name_filters(includes: tuple[str, ...], excludes: tuple[str, ...]) -> list[Filter]:
+    """With ``--include``, only names matching one are listed; ``--exclude`` then leaves names out."""
+    everything = [Filter.exclude("*")] if includes else []
+    return everything + [Filter.include(p) for p in includes] + [Filter.exclude(p) for p in excludes]
+
+
 @click.command("ls", cls=B2kitCommand)
-@click.argument("uri", type=B2UriType("path"))
+@click.argument("uri", type=B2UriType("path"), required=False)
 @click.option("-r", "--recursive", is_flag=True, help="list every file under the path, not one level")
 @click.option("-l", "--long", "long_format", is_flag=True, help="show id, action, date, size too")
 @click.option("--versions", is_flag=True, help="show every version, hide markers included")
+@click.option("--include", "includes", multiple=True, metavar="PATTERN", help="list only names matching")
+@click.option("--exclude", "excludes", multiple=True, metavar="PATTERN", help="leave out names matching")
+@click.option("--with-wildcard", is_flag=True, help="the URI's name is a pattern: *, ?, [...] (implies -r)")
 @output_options(json_flag=True)
-def ls_cmd(uri: B2Path, recursive: bool, long_format: bool, versions: bool) -> None:
-    """List files under b2://bucket[/folder] (one level unless -r; folders end with /)."""
-    target = bucket_of(authorized_api(), uri)
+def ls_cmd(
+    uri: B2Path | None,
+    recursive: bool,
+    long_format: bool,
+    versions: bool,
+    includes: tuple[str, ...],
+    excludes: tuple[str, ...],
+    with_wildcard: bool,
+) -> None:
+    """List files under b2://bucket[/folder] (one level unless -r; folders end with /).
+
+    A URI that names a file lists that file; with no URI, the buckets are listed. --include/--exclude
+    take shell patterns on the whole file name: with --include only matching names are listed, and
+    --exclude leaves names out even when included.
+    """
     out = Output.from_context()
-    entries = target.ls(uri.name, show_versions=versions, recursive=recursive)
+    if uri is None:
+        _list_buckets(out)
+        return
+    target = bucket_of(authorized_api(), uri)
+    entries = target.ls(
+        path=uri.name,
+        latest_only=not versions,
+        recursive=recursive or with_wildcard,
+        with_wildcard=with_wildcard,
+        filters=name_filters(includes, excludes),
+    )
     if out.json_mode:
-        out.json([version.as_dict() for version, folder in entries if not folder])
+        out.json([folder_json(folder) if folder else version.as_dict() for version, folder in entries])
         return
     for version, folder in entries:
         if folder:
             out.line(folder if not long_format else f"{'-':<84}  {'folder':<6}  {'':<20}  {0:>12}  {folder}")
+        elif long_format:
+            out.line(long_line(version))
         else:
-            out.line(long_line(version) if long_format else version.file_name)
+            out.line(version_line(version) if versions else version.file_name)
+
+
+def _list_buckets(out: Output) -> None:
+    """``b2kit ls`` alone: the account's bucket names (as the b2 CLI does)."""
+    buckets = sorted(authorized_api().list_buckets(), key=lambda b: b.name or "")
+    if out.json_mode:
+        out.json([b.as_dict() for b in buckets])
+        return
+    for found in buckets:
+        out.line(found.name or "")
 
 
 def _versions_to_remove(
