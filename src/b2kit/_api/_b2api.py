@@ -351,9 +351,10 @@ class B2Api:
         response = self.session.call(call)
         return FullApplicationKey.from_create_response(response)
 
-    def delete_key(self, application_key_id: str) -> ApplicationKey:
-        """Delete an application key; returns what it was."""
-        return ApplicationKey.from_api_response(self.session.call(DeleteKey(application_key_id)))
+    def delete_key(self, application_key_id: str | ApplicationKey) -> ApplicationKey:
+        """Delete an application key (by id, or b2sdk 2.x's way: the key object); returns what it was."""
+        key_id = application_key_id if isinstance(application_key_id, str) else application_key_id.id_
+        return ApplicationKey.from_api_response(self.session.call(DeleteKey(key_id)))
 
     def list_keys(self, start_application_key_id: str | None = None) -> Iterator[ApplicationKey]:
         """Every application key from ``start_application_key_id`` on (pages fetched lazily)."""
@@ -362,9 +363,11 @@ class B2Api:
 
     # --- files ---------------------------------------------------------------------------------------------
 
-    def delete_file_version(self, file_id: str, file_name: str) -> FileIdAndName:
-        """Permanently delete one version of a file."""
-        response = self.session.call(DeleteFileVersion(file_id, file_name))
+    def delete_file_version(
+        self, file_id: str, file_name: str, bypass_governance: bool = False
+    ) -> FileIdAndName:
+        """Permanently delete one version of a file (``bypass_governance`` past a governance retention)."""
+        response = self.session.call(DeleteFileVersion(file_id, file_name, bypass_governance))
         return FileIdAndName.from_cancel_or_delete_response(response)
 
     def cancel_large_file(self, file_id: str) -> FileIdAndName:
@@ -395,6 +398,17 @@ class B2Api:
     def download_file_by_id(
         self,
         file_id: str,
+        download_dest: AbstractProgressListener,
+        progress_listener: None = None,
+        range_: tuple[int, int] | None = None,
+        *,
+        encryption: EncryptionSetting | None = None,
+    ) -> DownloadedFile: ...
+
+    @overload
+    def download_file_by_id(
+        self,
+        file_id: str,
         download_dest: None = None,
         progress_listener: AbstractProgressListener | None = None,
         range_: tuple[int, int] | None = None,
@@ -416,7 +430,7 @@ class B2Api:
     def download_file_by_id(
         self,
         file_id: str,
-        download_dest: AbstractDownloadDestination | None = None,
+        download_dest: AbstractDownloadDestination | AbstractProgressListener | None = None,
         progress_listener: AbstractProgressListener | None = None,
         range_: tuple[int, int] | None = None,
         *,
@@ -428,7 +442,10 @@ class B2Api:
         download leaves no partial destination) and the file's metadata dict (fileId, fileName,
         contentType, contentLength, contentSha1, fileInfo) is returned; without one (None), the unread
         DownloadedFile is returned: a context manager supporting ``iter_content()``, ``save_to(path)``.
+        A progress listener as the second argument (b2sdk 2.x's order) is taken as ``progress_listener``.
         """
+        if isinstance(download_dest, AbstractProgressListener):
+            download_dest, progress_listener = None, download_dest
         downloaded = self.download_manager.download_file_by_id(file_id, progress_listener, range_, encryption)
         if download_dest is None:
             return downloaded

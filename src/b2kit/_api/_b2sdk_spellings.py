@@ -45,7 +45,6 @@ class CopyKeywords(TypedDict, total=False):
     legal_hold: LegalHold | None
     min_part_size: int | None
     max_part_size: int | None
-    cache_control: str | None
 
 
 _HEADER_INFO_KEYS = {
@@ -104,9 +103,6 @@ def upload_options(options: UploadOptions, given: Mapping[str, Any], call: str) 
 
 def copy_options(options: CopyOptions, given: Mapping[str, Any]) -> CopyOptions:
     """``options`` with b2sdk 2.x's copy keywords applied (TypeError for keywords b2kit does not honour)."""
-    _refuse_unknown(given, set(_COPY_FIELDS) | {"cache_control"}, "copy")
-    changes = {_COPY_FIELDS[k]: v for k, v in given.items() if k in _COPY_FIELDS and v is not None}
-    header_info = _header_info(given)
-    if header_info:
-        changes["file_info"] = {**(options.file_info or {}), **header_info}
+    _refuse_unknown(given, set(_COPY_FIELDS), "copy")
+    changes = {_COPY_FIELDS[k]: v for k, v in given.items() if v is not None}
     return dataclasses.replace(options, **changes) if changes else options

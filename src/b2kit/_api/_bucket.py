@@ -17,9 +17,10 @@ import itertools
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, overload
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Unpack, overload
 
 from b2kit import _protocol as p
+from b2kit._api._b2sdk_spellings import CopyKeywords, UploadKeywords, copy_options, upload_options
 from b2kit._api._listing_filters import FilterLike, NameMatcher, wildcard_prefix
 from b2kit._models import (
     DownloadVersion,
@@ -343,8 +344,16 @@ class Bucket:
         progress_listener: AbstractProgressListener | None = None,
         *,
         options: UploadOptions | None = None,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
-        """Upload from any source: an UploadSource (known length) or a readable binary stream (unbound)."""
+        """Upload from any source: an UploadSource (known length) or a readable binary stream (unbound).
+
+        b2sdk 2.x's keywords (``content_type``, ``file_info``, ``sha1_sum``, ``cache_control`` ...) are
+        accepted as well as ``options``.
+        """
+        options = upload_options(_with_metadata(options, content_type, file_info), b2sdk_keywords, "upload")
         manager = self.api.upload_manager
         if isinstance(upload_source, UploadSource):
             response = manager.upload(self.id_, file_name, upload_source, options, progress_listener)
@@ -362,14 +371,13 @@ class Bucket:
         progress_listener: AbstractProgressListener | None = None,
         *,
         options: UploadOptions | None = None,
+        **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
-        """Upload bytes held in memory as ``file_name``."""
-        return self.upload(
-            UploadSourceBytes(data_bytes),
-            file_name,
-            progress_listener,
-            options=_with_metadata(options, content_type, file_info),
+        """Upload bytes held in memory as ``file_name`` (b2sdk 2.x's keywords accepted too)."""
+        opts = upload_options(
+            _with_metadata(options, content_type, file_info), b2sdk_keywords, "upload_bytes"
         )
+        return self.upload(UploadSourceBytes(data_bytes), file_name, progress_listener, options=opts)
 
     def upload_local_file(
         self,
@@ -380,10 +388,16 @@ class Bucket:
         progress_listener: AbstractProgressListener | None = None,
         *,
         options: UploadOptions | None = None,
+        **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
-        """Upload a local file as ``file_name``, recording its mtime as ``src_last_modified_millis``."""
+        """Upload a local file as ``file_name``, recording its mtime as ``src_last_modified_millis``.
+
+        b2sdk 2.x's keywords (``sha1_sum``, ``cache_control``, ``file_retention`` ...) are accepted too.
+        """
         source = UploadSourceLocalFile(Path(local_file))
-        opts = _with_metadata(options, content_type, file_info)
+        opts = upload_options(
+            _with_metadata(options, content_type, file_info), b2sdk_keywords, "upload_local_file"
+        )
         mtime = source.last_modified_millis
         if mtime is not None and p.SRC_LAST_MODIFIED_MILLIS not in opts.file_info:
             opts = dataclasses.replace(
@@ -392,6 +406,17 @@ class Bucket:
         return self.upload(source, file_name, progress_listener, options=opts)
 
     # --- downloads -----------------------------------------------------------------------------------------
+
+    @overload
+    def download_file_by_name(
+        self,
+        file_name: str,
+        download_dest: AbstractProgressListener,
+        progress_listener: None = None,
+        range_: tuple[int, int] | None = None,
+        *,
+        encryption: EncryptionSetting | None = None,
+    ) -> DownloadedFile: ...
 
     @overload
     def download_file_by_name(
@@ -418,13 +443,18 @@ class Bucket:
     def download_file_by_name(
         self,
         file_name: str,
-        download_dest: AbstractDownloadDestination | None = None,
+        download_dest: AbstractDownloadDestination | AbstractProgressListener | None = None,
         progress_listener: AbstractProgressListener | None = None,
         range_: tuple[int, int] | None = None,
         *,
         encryption: EncryptionSetting | None = None,
     ) -> DownloadedFile | dict[str, Any]:
-        """Download the current version of ``file_name`` (see :meth:`B2Api.download_file_by_id`)."""
+        """Download the current version of ``file_name`` (see :meth:`B2Api.download_file_by_id`).
+
+        A progress listener as the second argument (b2sdk 2.x's order) is taken as ``progress_listener``.
+        """
+        if isinstance(download_dest, AbstractProgressListener):
+            download_dest, progress_listener = None, download_dest
         downloaded = self.api.download_manager.download_file_by_name(
             self._name(), file_name, progress_listener, range_, encryption
         )
@@ -459,9 +489,11 @@ class Bucket:
         """Add a hide marker so ``file_name`` disappears from name listings and downloads by name."""
         return FileVersion.from_api_response(self.api.session.call(HideFile(self.id_, file_name)))
 
-    def delete_file_version(self, file_id: str, file_name: str) -> FileIdAndName:
-        """Permanently delete one version of a file."""
-        return self.api.delete_file_version(file_id, file_name)
+    def delete_file_version(
+        self, file_id: str, file_name: str, bypass_governance: bool = False
+    ) -> FileIdAndName:
+        """Permanently delete one version of a file (``bypass_governance`` past a governance retention)."""
+        return self.api.delete_file_version(file_id, file_name, bypass_governance)
 
     def cancel_large_file(self, file_id: str) -> FileIdAndName:
         """Cancel an unfinished large file."""
@@ -493,12 +525,15 @@ class Bucket:
         progress_listener: AbstractProgressListener | None = None,
         *,
         options: CopyOptions | None = None,
+        **b2sdk_keywords: Unpack[CopyKeywords],
     ) -> FileVersion:
         """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range).
 
         Giving ``content_type`` or ``file_info`` replaces the source's metadata; otherwise it is kept.
+        b2sdk 2.x's ``destination_encryption``, ``source_encryption``, ``file_retention``, ``legal_hold``
+        and ``min_part_size`` / ``max_part_size`` keywords are accepted too.
         """
-        opts = options or CopyOptions()
+        opts = copy_options(options or CopyOptions(), b2sdk_keywords)
         changes: dict[str, Any] = {"destination_bucket_id": opts.destination_bucket_id or self.id_}
         if content_type is not None:
             changes["content_type"] = content_type

@@ -1,0 +1,189 @@
+"""Code written for b2sdk 2.x: its spellings work where they can be told from the seed's (which still work).
+
+Each test is one row of docs/migrating.md (named there).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import b2sdk.v2 as b2sdk_v2
+import pytest
+
+from b2kit import (
+    SSE_B2_AES,
+    B2Api,
+    DownloadDestBytes,
+    FileNotPresent,
+    FileRetentionSetting,
+    Filter,
+    LegalHold,
+    ProgressListenerForTest,
+    RetentionMode,
+    TerminalProgressListener,
+    UploadOptions,
+    UploadSourceBytes,
+)
+
+
+@pytest.fixture
+def filled(bucket):
+    for name in ("a.txt", "b.csv", "dir/c.txt", "dir/sub/d.txt"):
+        bucket.upload_bytes(name.encode(), name)
+    bucket.upload_bytes(b"a again", "a.txt")
+    return bucket
+
+
+def _names(entries):
+    return [(v.file_name, folder) for v, folder in entries]
+
+
+def test_ls_latest_only_false_lists_versions(filled):
+    assert _names(filled.ls(latest_only=False)) == _names(filled.ls(show_versions=True))
+    assert [v.file_name for v, _ in filled.ls(latest_only=False)][:2] == ["a.txt", "a.txt"]
+    assert [v.file_name for v, _ in filled.ls("", False)][:2] == ["a.txt", "b.csv"]
+
+
+def test_ls_path_keyword_and_a_file_path(filled):
+    assert _names(filled.ls(path="dir")) == [("dir/c.txt", None), ("dir/sub/d.txt", "dir/sub/")]
+    assert _names(filled.ls("a.txt")) == [("a.txt", None)]
+    assert len(list(filled.ls("a.txt", latest_only=False))) == 2
+
+
+def test_ls_with_wildcard(filled):
+    assert _names(filled.ls("*.txt", recursive=True, with_wildcard=True)) == [
+        ("a.txt", None),
+        ("dir/c.txt", None),
+        ("dir/sub/d.txt", None),
+    ]
+    assert _names(filled.ls("dir/*.txt", recursive=True, with_wildcard=True)) == [
+        ("dir/c.txt", None),
+        ("dir/sub/d.txt", None),
+    ]
+    with pytest.raises(ValueError, match="recursive"):
+        list(filled.ls("*.txt", with_wildcard=True))
+
+
+@pytest.mark.parametrize("flavour", ["b2kit", "b2sdk"])
+def test_ls_filters(filled, flavour):
+    include, exclude = (
+        (Filter.include, Filter.exclude)
+        if flavour == "b2kit"
+        else (
+            b2sdk_v2.Filter.include,
+            b2sdk_v2.Filter.exclude,
+        )
+    )
+    only_txt = filled.ls(recursive=True, filters=[include("*.txt")])
+    assert [v.file_name for v, _ in only_txt] == ["a.txt", "dir/c.txt", "dir/sub/d.txt"]
+    no_sub = filled.ls(recursive=True, filters=[exclude("dir/sub/*")])
+    assert [v.file_name for v, _ in no_sub] == ["a.txt", "b.csv", "dir/c.txt"]
+
+
+def test_list_file_versions_of_one_name_by_keyword(filled):
+    versions = list(filled.list_file_versions(file_name="a.txt"))
+    assert [v.file_name for v in versions] == ["a.txt", "a.txt"]
+    assert len(list(filled.list_file_versions(file_name="a.txt", fetch_count=1))) == 1
+    from_a_on = [v.file_name for v in filled.list_file_versions("a.txt")]
+    assert from_a_on == ["a.txt", "a.txt", "b.csv", "dir/c.txt", "dir/sub/d.txt"]
+
+
+def test_download_file_by_name_with_a_positional_listener(filled):
+    listener = ProgressListenerForTest()
+    with filled.download_file_by_name("b.csv", listener) as downloaded:
+        assert downloaded.read() == b"b.csv"
+    assert listener.last_completed == len(b"b.csv")
+    dest = DownloadDestBytes()
+    filled.download_file_by_name("b.csv", dest, ProgressListenerForTest())
+    assert dest.get_bytes_written() == b"b.csv"
+
+
+def test_download_file_by_id_with_a_positional_listener(api: B2Api, filled):
+    version = filled.upload_bytes(b"by id", "id.txt")
+    listener = ProgressListenerForTest()
+    with api.download_file_by_id(version.id_, listener) as downloaded:
+        assert downloaded.read() == b"by id"
+    assert listener.last_completed == len(b"by id")
+
+
+def test_upload_local_file_with_b2sdk_keywords(bucket, tmp_path):
+    local = tmp_path / "page.html"
+    local.write_bytes(b"<html></html>")
+    sha1 = hashlib.sha1(local.read_bytes()).hexdigest()
+    version = bucket.upload_local_file(
+        str(local), "page.html", content_type="text/html", cache_control="max-age=60", sha1_sum=sha1
+    )
+    assert version.content_sha1 == sha1
+    assert version.file_info["b2-cache-control"] == "max-age=60"
+    with bucket.download_file_by_name("page.html") as downloaded:
+        assert downloaded.download_version.cache_control == "max-age=60"
+    with pytest.raises(TypeError, match="upload_mode"):
+        bucket.upload_local_file(str(local), "x", upload_mode="incremental")  # type: ignore[call-arg]
+    seed_form = bucket.upload_local_file(str(local), "seed.html", options=UploadOptions(content_sha1=sha1))
+    assert seed_form.content_sha1 == sha1
+
+
+def test_upload_bytes_with_retention_and_legal_hold(api: B2Api):
+    locked = api.create_bucket("spelling-locked", "allPrivate", is_file_lock_enabled=True)
+    until = int(time.time() * 1000) + 86_400_000
+    version = locked.upload_bytes(
+        b"kept",
+        "kept.txt",
+        file_retention=FileRetentionSetting(RetentionMode.GOVERNANCE, until),
+        legal_hold=LegalHold.ON,
+        encryption=SSE_B2_AES,
+        custom_upload_timestamp=1_600_000_000_000,
+    )
+    assert version.file_retention == FileRetentionSetting(RetentionMode.GOVERNANCE, until)
+    assert version.legal_hold == LegalHold.ON
+    assert version.upload_timestamp == 1_600_000_000_000
+    locked.update_file_legal_hold(version.id_, "kept.txt", LegalHold.OFF)
+    locked.delete_file_version(version.id_, "kept.txt", bypass_governance=True)
+    assert list(locked.list_file_versions(file_name="kept.txt")) == []
+
+
+def test_upload_with_content_type_and_file_info_keywords(bucket):
+    version = bucket.upload(
+        UploadSourceBytes(b"{}"), "x.json", content_type="application/json", file_info={"k": "v"}
+    )
+    assert (version.content_type, version.file_info["k"]) == ("application/json", "v")
+
+
+def test_copy_with_b2sdk_keywords(bucket):
+    source = bucket.upload_bytes(b"copy me", "src.txt")
+    copied = bucket.copy(source.id_, "dst.txt", destination_encryption=SSE_B2_AES)
+    assert copied.server_side_encryption == SSE_B2_AES
+    with pytest.raises(TypeError, match="cache_control"):
+        bucket.copy(source.id_, "dst2.txt", cache_control="no")  # type: ignore[call-arg]
+
+
+def test_delete_key_takes_the_key_object(api: B2Api):
+    created = api.create_key(["listFiles"], "throwaway")
+    deleted = api.delete_key(created)
+    assert deleted.id_ == created.id_
+    other = api.create_key(["listFiles"], "by-id")
+    assert api.delete_key(other.id_).id_ == other.id_
+
+
+def test_get_file_info_by_id_gives_the_file_version(api: B2Api, bucket):
+    version = bucket.upload_bytes(b"info", "info.txt")
+    assert bucket.get_file_info_by_id(version.id_).file_name == "info.txt"
+    assert api.get_file_info(version.id_)["fileName"] == "info.txt"  # the seed's dict
+
+
+def test_file_not_present_reads_the_same_from_info_and_download(bucket):
+    with pytest.raises(FileNotPresent) as from_info:
+        bucket.get_file_info_by_name("nope.txt")
+    with pytest.raises(FileNotPresent) as from_download:
+        bucket.download_file_by_name("nope.txt")
+    assert str(from_info.value) == str(from_download.value)
+    assert str(from_info.value) == f"File not present: {bucket.name}/nope.txt (HTTP 404 not_found)"
+
+
+def test_terminal_progress_listener_replaces_tqdm(bucket, tmp_path):
+    local = tmp_path / "f.bin"
+    local.write_bytes(b"x" * 1000)
+    with TerminalProgressListener("upload f.bin") as progress:
+        bucket.upload_local_file(str(local), "f.bin", progress_listener=progress)
+    assert progress.closed
