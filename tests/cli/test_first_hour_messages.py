@@ -153,8 +153,10 @@ def test_interrupted_large_upload_says_parts_are_kept_and_resumes(server, b2kit_
     api = _sdk(server)
     bucket = api.create_bucket("resume-bucket", "allPrivate")
     big = tmp_path / "big.bin"
-    big.write_bytes(os.urandom(6_000_000))
-    server.faults.add(FaultRule("b2_upload_part", fault="latency", delay_seconds=0.5, times=100))
+    # 40 parts of the test server's 1 MB, 10 at a time, each answered 0.5 s late: when the first part is
+    # stored, three more rounds of parts are still to go
+    big.write_bytes(os.urandom(40_000_000))
+    server.faults.add(FaultRule("b2_upload_part", fault="latency", delay_seconds=0.5, times=1000))
     script = Path(sys.executable).with_name("b2kit")
     proc = subprocess.Popen(
         [str(script), "file", "upload", "--no-progress", "resume-bucket", str(big), "big.bin"],
