@@ -4,6 +4,8 @@
 - the client never imports the server or the CLI; ``_protocol`` imports nothing from b2kit;
 - the server has no import cycle, not even through ``if TYPE_CHECKING:`` imports;
 - the server's SQL lives in its state layer (``b2kit.server._state``) only;
+- the server's layers point one way: the state layer imports no rule, HTTP or handler code; the rules import
+  only the state layer's records; the HTTP layer never imports a handler or the route table;
 - endpoint handler modules (those the route table names) never import one another.
 """
 
@@ -161,10 +163,10 @@ def test_the_server_has_no_import_cycle(with_type_checking):
 
 def test_the_cycle_finder_finds_a_cycle():
     edges = [
-        Import("b2kit.server._app", "b2kit.server._http", False),
-        Import("b2kit.server._http", "b2kit.server._app", True),
+        Import("b2kit.server._app", "b2kit.server._http._server", False),
+        Import("b2kit.server._http._server", "b2kit.server._app", True),
     ]
-    assert _cycles(edges, "b2kit.server") == [["b2kit.server._app", "b2kit.server._http"]]
+    assert _cycles(edges, "b2kit.server") == [["b2kit.server._app", "b2kit.server._http._server"]]
 
 
 def _sql_calls(module: str) -> int:
@@ -191,15 +193,39 @@ def test_server_sql_lives_only_in_the_state_layer():
 
 
 def _handler_modules() -> set[str]:
-    """The modules the route table takes handlers from (``from b2kit.server import _a, _b, ...``)."""
-    routes = "b2kit.server._routes"
+    """The modules the route table takes handlers from."""
     return {
         edge.target
         for edge in IMPORTS
-        if edge.source == routes
-        and _inside(edge.target, "b2kit.server")
-        and edge.target != "b2kit.server._exchange"
+        if edge.source == "b2kit.server._routes" and _inside(edge.target, "b2kit.server._handlers")
     }
+
+
+def _server_imports_of(package: str) -> set[str]:
+    """The server modules that modules of ``package`` import (outside ``package`` itself)."""
+    return {
+        edge.target
+        for edge in IMPORTS
+        if _inside(edge.source, package)
+        and _inside(edge.target, "b2kit.server")
+        and not _inside(edge.target, package)
+    }
+
+
+def test_the_state_layer_imports_only_errors_and_ids():
+    assert _server_imports_of("b2kit.server._state") <= {"b2kit.server._errors", "b2kit.server._ids"}
+
+
+def test_the_rules_import_only_the_state_records():
+    allowed = {"b2kit.server._errors", "b2kit.server._state"}
+    assert _server_imports_of("b2kit.server._rules") <= allowed
+
+
+def test_the_http_layer_imports_no_handler_and_no_route_table():
+    imported = _server_imports_of("b2kit.server._http")
+    assert [name for name in imported if _inside(name, "b2kit.server._handlers")] == []
+    assert "b2kit.server._routes" not in imported
+    assert "b2kit.server._local" not in imported
 
 
 def test_handler_modules_do_not_import_each_other():

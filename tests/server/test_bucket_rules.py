@@ -2,9 +2,9 @@
 
 import pytest
 
-from b2kit.server import _bucket_rules as rules
 from b2kit.server._errors import B2Error
-from b2kit.server._listing import _successor
+from b2kit.server._handlers._listing import _successor
+from b2kit.server._rules import _bucket_settings as rules
 
 
 @pytest.mark.parametrize("name", ["abcdef", "A-b-C-123", "x" * 63])

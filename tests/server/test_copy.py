@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from b2kit.server._copy import ChunkReader, Slice, copy_slice, too_large
 from b2kit.server._errors import B2Error
+from b2kit.server._handlers._copy import ChunkReader, Slice, copy_slice, too_large
 
 
 def _sha1(data: bytes) -> str:

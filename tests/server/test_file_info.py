@@ -3,7 +3,7 @@
 import pytest
 
 from b2kit.server._errors import B2Error
-from b2kit.server._file_info import b2_value_ok, checked_file_info
+from b2kit.server._rules._file_info import b2_value_ok, checked_file_info
 
 
 def test_keys_are_lower_cased():

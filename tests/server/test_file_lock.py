@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from b2kit.server._auth import Principal
 from b2kit.server._errors import B2Error
-from b2kit.server._file_lock import COMPLIANCE, GOVERNANCE, check_retention_change, parse_retention
+from b2kit.server._rules._capabilities import Principal
+from b2kit.server._rules._file_lock import COMPLIANCE, GOVERNANCE, check_retention_change, parse_retention
 from b2kit.server._state import Retention
 
 DAY_MS = 86_400_000

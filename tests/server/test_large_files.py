@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from b2kit.server._part_rules import PartRecord, finish_problem
+from b2kit.server._rules._parts import PartRecord, finish_problem
 
 MIN_PART = 100_000
 

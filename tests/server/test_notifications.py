@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from b2kit.server._notifications import EventType, parse_event_type, validate_rules
+from b2kit.server._rules._notification_rules import EventType, parse_event_type, validate_rules
 
 
 def _rule(name: str = "my-rule", events: list | None = None, prefix: str = "", **target) -> dict:

@@ -3,7 +3,7 @@
 import pytest
 
 from b2kit.server._errors import B2Error
-from b2kit.server._params import Params
+from b2kit.server._http._params import Params
 
 
 def test_json_values_are_typed_and_null_is_absent():

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from b2kit.server._errors import B2Error
-from b2kit.server._ranges import parse_range
+from b2kit.server._rules._ranges import parse_range
 
 
 @pytest.mark.parametrize(

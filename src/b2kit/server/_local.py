@@ -14,7 +14,7 @@ from b2kit.server import _routes
 from b2kit.server._app import App
 from b2kit.server._config import ServerConfig
 from b2kit.server._faults import FaultInjector
-from b2kit.server._http import B2HTTPServer
+from b2kit.server._http._server import B2HTTPServer
 from b2kit.server._lifecycle import Scheduler
 
 
@@ -44,7 +44,7 @@ class LocalServer:
             raise RuntimeError("the server is already running")
         app = App(self.config, self.data_dir, _routes.fault_targets())
         try:
-            http = B2HTTPServer((self.config.host, self.config.port), app)
+            http = B2HTTPServer((self.config.host, self.config.port), app, _routes.ROUTES)
         except BaseException:
             app.close()
             raise

@@ -9,19 +9,18 @@
   them with the typed getters of ``request.params``. ``params="raw"``: the handler reads ``request.body``
   itself (uploads), in blocks.
 
-Adding an endpoint: write the handler in the module of its concept (it parses the request, calls the state
-layer, shapes the JSON; it returns a ``dict`` for a 200 JSON answer or a ``Response``, and
-raises ``B2Error`` for every refusal), then add one line below.
+Adding an endpoint: write the handler in ``_handlers/`` in the module of its concept (it parses the request,
+checks it against the rules of ``_rules/``, reads and changes state through ``app.state``, shapes the JSON;
+it returns a ``dict`` for a 200 JSON answer or a ``Response`` and raises ``B2Error`` for every refusal),
+then add one line to ``_TABLE`` below. The HTTP server is handed ``ROUTES`` by ``LocalServer``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Final
 
-from b2kit.server import (
+from b2kit.server._handlers import (
     _admin,
     _authorize,
     _buckets,
@@ -36,29 +35,10 @@ from b2kit.server import (
     _retention,
     _uploads,
 )
-from b2kit.server._exchange import Request, Response
+from b2kit.server._http._routing import ADMIN, API, FILE, GET_POST, Endpoint, RouteTable
 
-API: Final = "api"
-FILE: Final = "file"
-ADMIN: Final = "admin"
-
-Handler = Callable[[Request], "Response | dict[str, Any]"]
-ParamStyle = Literal["json", "raw"]
-
-_GET_POST = frozenset({"GET", "POST"})
 _POST = frozenset({"POST"})
 _GET = frozenset({"GET"})
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One route: the handler of ``name`` in ``namespace``, the methods it takes, how its params arrive."""
-
-    namespace: str
-    name: str
-    handler: Handler
-    methods: frozenset[str] = _GET_POST
-    params: ParamStyle = "json"
 
 
 _TABLE = (
@@ -89,7 +69,7 @@ _TABLE = (
     Endpoint(API, "b2_update_file_retention", _retention.update_file_retention, _POST),
     Endpoint(API, "b2_update_file_legal_hold", _retention.update_file_legal_hold, _POST),
     Endpoint(API, "b2_get_download_authorization", _download_auth.get_download_authorization),
-    Endpoint(API, "b2_download_file_by_id", _downloads.download_file_by_id, _GET_POST | {"HEAD"}),
+    Endpoint(API, "b2_download_file_by_id", _downloads.download_file_by_id, GET_POST | {"HEAD"}),
     Endpoint(FILE, "b2_download_file_by_name", _downloads.download_file_by_name, _GET | {"HEAD"}),
     Endpoint(API, "b2_set_bucket_notification_rules", _notifications.set_bucket_notification_rules, _POST),
     Endpoint(API, "b2_get_bucket_notification_rules", _notifications.get_bucket_notification_rules),
@@ -102,7 +82,7 @@ _TABLE = (
 )
 
 
-def _index(table: tuple[Endpoint, ...]) -> Mapping[tuple[str, str], Endpoint]:
+def _index(table: tuple[Endpoint, ...]) -> RouteTable:
     routes = {(endpoint.namespace, endpoint.name): endpoint for endpoint in table}
     if len(routes) != len(table):
         raise ValueError("the route table names an endpoint twice")

@@ -1,5 +1,5 @@
 """New file versions and parts: received bytes committed under a new version or part, unfinished large
-files looked up, hide markers made, and the ``X-Bz-Content-Sha1`` rules of uploaded bodies.
+files looked up, hide markers made.
 
 Uploads, large files, copies, hides and lifecycle passes all create versions through here, so a version is
 committed one way: the blob is moved into place first, then one transaction names it (a crash in between
@@ -9,8 +9,6 @@ leaves an orphan blob, removed at the next start, never a row naming missing byt
 from __future__ import annotations
 
 import dataclasses
-import string
-from dataclasses import dataclass
 
 from b2kit import _protocol as p
 from b2kit.server._app import App
@@ -22,38 +20,6 @@ EMPTY_SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 LARGE_FILE_SHA1 = "none"
 """The ``contentSha1`` of a large file (its parts carry the real ones)."""
-
-
-@dataclass(frozen=True)
-class Checksum:
-    """What ``X-Bz-Content-Sha1`` asked for: a given hex, ``hex_digits_at_end`` or ``do_not_verify``."""
-
-    mode: str
-    expected: str | None = None
-
-    @property
-    def trailer_size(self) -> int:
-        return p.SHA1_HEX_LENGTH if self.mode == p.HEX_DIGITS_AT_END else 0
-
-    def stored_value(self, computed: str, trailer: bytes) -> str:
-        """The ``contentSha1`` to store, or 400 when the body does not match."""
-        if self.mode == p.DO_NOT_VERIFY:
-            return p.UNVERIFIED_PREFIX + computed
-        expected = self.expected if self.mode == "given" else trailer.decode("ascii", "replace").lower()
-        if expected != computed:
-            raise bad_request("Sha1 did not match data received")
-        return computed
-
-
-def parse_checksum(value: str | None) -> Checksum:
-    if value is None:
-        raise bad_request("X-Bz-Content-Sha1 header is required")
-    value = value.strip()
-    if value in (p.HEX_DIGITS_AT_END, p.DO_NOT_VERIFY):
-        return Checksum(value)
-    if len(value) == p.SHA1_HEX_LENGTH and all(ch in string.hexdigits for ch in value):
-        return Checksum("given", value.lower())
-    raise bad_request("X-Bz-Content-Sha1 must be 40 hex digits, hex_digits_at_end or do_not_verify")
 
 
 def unfinished(tx: Tx, file_id: str) -> FileVersion:

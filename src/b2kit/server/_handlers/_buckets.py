@@ -6,11 +6,13 @@ import dataclasses
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _bucket_rules, _ids
-from b2kit.server._auth import Principal
+from b2kit.server import _ids
 from b2kit.server._errors import B2Error, bad_request, unauthorized
-from b2kit.server._exchange import Request
-from b2kit.server._shapes import bucket_json
+from b2kit.server._handlers import _auth
+from b2kit.server._handlers._shapes import bucket_json
+from b2kit.server._http._exchange import Request
+from b2kit.server._rules import _bucket_settings
+from b2kit.server._rules._capabilities import Principal
 from b2kit.server._state import Bucket, Encryption, Tx
 
 
@@ -19,23 +21,23 @@ def _settings(request: Request, principal: Principal, creating: bool) -> dict[st
     params = request.params
     fields: dict[str, Any] = {}
     if params.has("bucketType"):
-        fields["bucket_type"] = _bucket_rules.bucket_type(params.text("bucketType"))
+        fields["bucket_type"] = _bucket_settings.bucket_type(params.text("bucketType"))
     if (info := params.opt_object("bucketInfo")) is not None:
-        fields["bucket_info"] = _bucket_rules.bucket_info(info)
+        fields["bucket_info"] = _bucket_settings.bucket_info(info)
     if (cors := params.opt_list("corsRules")) is not None:
-        fields["cors_rules"] = tuple(_bucket_rules.cors_rules(cors))
+        fields["cors_rules"] = tuple(_bucket_settings.cors_rules(cors))
     if (lifecycle := params.opt_list("lifecycleRules")) is not None:
-        fields["lifecycle_rules"] = tuple(_bucket_rules.lifecycle_rules(lifecycle))
+        fields["lifecycle_rules"] = tuple(_bucket_settings.lifecycle_rules(lifecycle))
     if (sse := params.opt_object("defaultServerSideEncryption")) is not None:
         _auth.require(principal, p.WRITE_BUCKET_ENCRYPTION)
-        default = _bucket_rules.default_sse(sse)
+        default = _bucket_settings.default_sse(sse)
         fields["default_sse"] = Encryption() if default is None else Encryption(default["mode"])
     if (retention := params.opt_object("defaultRetention")) is not None:
         _auth.require(principal, p.WRITE_BUCKET_RETENTIONS)
-        fields["default_retention"] = _bucket_rules.default_retention(retention)
+        fields["default_retention"] = _bucket_settings.default_retention(retention)
     if (replication := params.opt_object("replicationConfiguration")) is not None:
         _auth.require(principal, p.WRITE_BUCKET_REPLICATIONS)
-        fields["replication"] = _bucket_rules.replication(replication)
+        fields["replication"] = _bucket_settings.replication(replication)
     lock = params.opt_bool("fileLockEnabled")
     if lock is not None and (lock or not creating):
         _auth.require(principal, p.WRITE_BUCKET_RETENTIONS)
@@ -58,8 +60,8 @@ def create_bucket(request: Request) -> dict[str, Any]:
     principal = _auth.account(request)
     _auth.require(principal, p.WRITE_BUCKETS)
     _auth.check_account(request)
-    name = _bucket_rules.bucket_name(request.params.text("bucketName"))
-    bucket_type = _bucket_rules.bucket_type(request.params.text("bucketType"))
+    name = _bucket_settings.bucket_name(request.params.text("bucketName"))
+    bucket_type = _bucket_settings.bucket_type(request.params.text("bucketType"))
     fields = {"bucket_type": bucket_type, **_settings(request, principal, creating=True)}
     bucket = Bucket(bucket_id=_ids.bucket_id(), bucket_name=name, created_ms=request.app.now_ms(), **fields)
     _check_lock_rules(bucket, was_locked=False)
@@ -113,7 +115,7 @@ def list_buckets(request: Request) -> dict[str, Any]:
     params = request.params
     bucket_id, name = params.opt_text("bucketId"), params.opt_text("bucketName")
     types_asked = params.opt_text_list("bucketTypes")
-    types = _bucket_rules.bucket_types(types_asked) if types_asked is not None else None
+    types = _bucket_settings.bucket_types(types_asked) if types_asked is not None else None
     with request.app.state.read() as tx:
         if principal.bucket_ids is not None:
             _check_restricted_listing(tx, principal, bucket_id, name)

@@ -19,9 +19,8 @@ from email.message import Message
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth
-from b2kit.server._auth import Principal
 from b2kit.server._errors import B2Error, access_denied, bad_request
+from b2kit.server._rules._capabilities import Principal, require
 from b2kit.server._state import Bucket, FileLock, FileVersion, Retention
 
 GOVERNANCE = "governance"
@@ -120,9 +119,9 @@ def lock_for_new_version(
     if (explicit_retention or explicit_hold) and not bucket.file_lock_enabled:
         raise bucket_missing_file_lock()
     if explicit_retention:
-        _auth.require(principal, p.WRITE_FILE_RETENTIONS)
+        require(principal, p.WRITE_FILE_RETENTIONS)
     if explicit_hold:
-        _auth.require(principal, p.WRITE_FILE_LEGAL_HOLDS)
+        require(principal, p.WRITE_FILE_LEGAL_HOLDS)
     retention = asked.retention if explicit_retention and asked.retention else None
     if (
         retention is not None

@@ -1,4 +1,4 @@
-"""Bucket event-notification rules: validated, stored per bucket, returned sorted by name.
+"""Bucket event-notification rules: what a valid rule set is.
 
 The server only keeps the rules (it sends no webhooks). Validation follows protocol §6.26: event types come
 from a fixed catalogue (``b2:<Category>:<Event>`` or ``b2:<Category>:*``); a rule's event types must not
@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth
 from b2kit.server._errors import bad_request
-from b2kit.server._exchange import Request
 
 EVENTS_BY_CATEGORY: dict[str, frozenset[str]] = {
     "ObjectCreated": frozenset({"Upload", "MultipartUpload", "Copy", "Replica", "MultipartReplica"}),
@@ -166,33 +164,3 @@ def _prefixes_overlap(first: str, second: str) -> bool:
 def rule_json(rule: Mapping[str, Any]) -> dict[str, Any]:
     """A stored rule as answered: the output-only suspension fields filled in."""
     return {**rule, "isSuspended": False, "suspensionReason": ""}
-
-
-def _bucket_id(request: Request, capability: str) -> str:
-    principal = _auth.account(request)
-    bucket_id = request.params.text("bucketId")
-    _auth.require(principal, capability, bucket_id=bucket_id)
-    with request.app.state.read() as tx:
-        tx.buckets.require(bucket_id)
-    return bucket_id
-
-
-def _answer(request: Request, bucket_id: str) -> dict[str, Any]:
-    with request.app.state.read() as tx:
-        rules = tx.notification_rules.of_bucket(bucket_id)
-    return {"bucketId": bucket_id, "eventNotificationRules": [rule_json(rule) for rule in rules]}
-
-
-def set_bucket_notification_rules(request: Request) -> dict[str, Any]:
-    bucket_id = _bucket_id(request, p.WRITE_BUCKET_NOTIFICATIONS)
-    if not request.params.has("eventNotificationRules"):
-        raise bad_request("required field eventNotificationRules is missing")
-    rules = validate_rules(request.params.raw("eventNotificationRules"))
-    with request.app.state.write() as tx:
-        tx.buckets.require(bucket_id)
-        tx.notification_rules.replace(bucket_id, rules)
-    return _answer(request, bucket_id)
-
-
-def get_bucket_notification_rules(request: Request) -> dict[str, Any]:
-    return _answer(request, _bucket_id(request, p.READ_BUCKET_NOTIFICATIONS))

@@ -3,9 +3,10 @@ the download authorizations that may pin them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from b2kit.server._errors import bad_request
-from b2kit.server._file_info import b2_value_ok
-from b2kit.server._params import Params
+from b2kit.server._rules._file_info import b2_value_ok
 
 # request override parameter -> (file info key it overrides, response header)
 OVERRIDES = {
@@ -18,11 +19,11 @@ OVERRIDES = {
 }
 
 
-def override_values(params: Params) -> dict[str, str]:
-    """The b2* override parameters of a request, validated."""
+def override_values(text_param: Callable[[str], str | None]) -> dict[str, str]:
+    """The b2* override parameters of a request (``text_param`` reads one), validated."""
     found: dict[str, str] = {}
     for name, (info_key, _header) in OVERRIDES.items():
-        value = params.opt_text(name)
+        value = text_param(name)
         if value is None:
             continue
         valid = b2_value_ok(info_key, value) if info_key else (value.isascii() and value.isprintable())

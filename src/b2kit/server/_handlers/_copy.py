@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _encryption, _file_lock, _part_rules, _versions
-from b2kit.server._auth import Principal
+from b2kit.server import _versions
 from b2kit.server._blobs import ReceivedBlob
 from b2kit.server._errors import B2Error, access_denied, bad_request, not_found
-from b2kit.server._exchange import Request
-from b2kit.server._file_info import checked_content_type, checked_file_info, checked_name
-from b2kit.server._shapes import file_json, part_json
+from b2kit.server._handlers import _auth
+from b2kit.server._handlers._shapes import file_json, part_json
+from b2kit.server._http._exchange import Request
+from b2kit.server._rules import _encryption, _file_lock, _parts
+from b2kit.server._rules._capabilities import Principal
+from b2kit.server._rules._file_info import checked_content_type, checked_file_info, checked_name
 from b2kit.server._slices import version_bytes
 from b2kit.server._state import UPLOAD, FileVersion, NewVersion
 
@@ -173,7 +175,7 @@ def copy_part(request: Request) -> dict[str, Any]:
     _auth.require(principal, p.WRITE_FILES)
     source = _source(request, principal, params.text("sourceFileId"))
     large_file_id = params.text("largeFileId")
-    number = _part_rules.part_number(params.opt_int("partNumber"))
+    number = _parts.part_number(params.opt_int("partNumber"))
     with request.app.state.read() as tx:
         large = _versions.unfinished(tx, large_file_id)
     _auth.require(principal, p.WRITE_FILES, bucket_id=large.bucket_id, file_name=large.file_name)
@@ -186,6 +188,6 @@ def copy_part(request: Request) -> dict[str, Any]:
         "the large file",
     )
     piece = copy_slice(params.opt_text("range"), source.content_length)
-    _part_rules.check_part_size(piece.length)
+    _parts.check_part_size(piece.length)
     received = _copy_bytes(request, source, piece)
     return part_json(_versions.commit_part(request.app, large_file_id, number, received, received.sha1))

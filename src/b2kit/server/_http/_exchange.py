@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeAlias
 
 from b2kit.server._app import App
 from b2kit.server._errors import bad_request
-from b2kit.server._params import Params
+from b2kit.server._http._params import Params
 from b2kit.server._slices import FileSlice
 
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"

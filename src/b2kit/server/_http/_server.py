@@ -1,4 +1,5 @@
-"""The HTTP layer: parse a request, route it (``_routes.ROUTES``), run it (``_dispatch``), write the answer.
+"""The HTTP server: parse a request, route it (the route table it was given), run it (``_dispatch``), write
+the answer.
 
 ``B2RequestHandler._dispatch`` is the single dispatch point. Every failure becomes the B2 JSON error
 ``{status, code, message}``; an unexpected exception is logged and answered as 500 ``internal_error``.
@@ -17,11 +18,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _dispatch, _routes
 from b2kit.server._app import App
 from b2kit.server._errors import B2Error, bad_request
-from b2kit.server._exchange import Body, BodyPiece, Request, Response, json_response
-from b2kit.server._params import Params
+from b2kit.server._http import _dispatch
+from b2kit.server._http._exchange import Body, BodyPiece, Request, Response, json_response
+from b2kit.server._http._params import Params
+from b2kit.server._http._routing import Endpoint, RouteTable, locate
 from b2kit.server._slices import FileSlice
 
 log = logging.getLogger("b2kit.server")
@@ -50,8 +52,9 @@ class B2HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: App) -> None:
+    def __init__(self, address: tuple[str, int], app: App, routes: RouteTable) -> None:
         self.app = app
+        self.routes = routes
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__(address, B2RequestHandler)
@@ -124,15 +127,15 @@ class B2RequestHandler(BaseHTTPRequestHandler):
             request.params = self._params(request)
         return _dispatch.run(request, target)
 
-    def _route(self) -> tuple[Request, _routes.Endpoint]:
+    def _route(self) -> tuple[Request, Endpoint]:
         expects_continue = self._continue_pending
         self._body = Body(
             self.rfile, self._content_length(), self._send_continue if expects_continue else None
         )
         split = urllib.parse.urlsplit(self.path)
         segments = split.path.split("/")
-        namespace, version, name, args = _locate(segments)
-        target = _routes.find(namespace, name) if name else None
+        namespace, version, name, args = locate(segments)
+        target = self.server.routes.get((namespace, name)) if name else None
         if target is None:
             raise B2Error(404, p.NOT_FOUND, f"no such endpoint: {split.path[:200]}")
         if self.command not in target.methods:
@@ -264,17 +267,6 @@ class B2RequestHandler(BaseHTTPRequestHandler):
         # download tokens may ride in the query string (?Authorization=...): never log them
         message = _QUERY_TOKEN.sub(r"\1=<redacted>", format % args)
         log.debug("%s - %s", self.address_string(), message)
-
-
-def _locate(segments: list[str]) -> tuple[str, str, str, tuple[str, ...]]:
-    """(namespace, version, endpoint name, extra path segments) for a split URL path."""
-    if len(segments) >= 4 and segments[:2] == ["", "b2api"] and segments[2] in p.API_VERSIONS:
-        return _routes.API, segments[2], segments[3], tuple(segments[4:])
-    if len(segments) >= 4 and segments[:2] == ["", "file"]:
-        return _routes.FILE, "", "b2_download_file_by_name", (segments[2], "/".join(segments[3:]))
-    if len(segments) == 3 and segments[:2] == ["", "_b2kit"]:
-        return _routes.ADMIN, "", segments[2], ()
-    return _routes.API, "", "", ()
 
 
 def _query(query: str) -> dict[str, Any]:

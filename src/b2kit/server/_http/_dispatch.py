@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server._exchange import BodyPiece, Request, Response, json_response
 from b2kit.server._faults import ERROR, INJECTED, RESET, TRUNCATE, Call
-from b2kit.server._routes import ADMIN, Endpoint
+from b2kit.server._http._exchange import BodyPiece, Request, Response, json_response
+from b2kit.server._http._routing import ADMIN, Endpoint
 from b2kit.server._slices import FileSlice
 
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth
-from b2kit.server._auth import Principal
 from b2kit.server._errors import bad_request
-from b2kit.server._exchange import Request
-from b2kit.server._shapes import file_json
+from b2kit.server._handlers import _auth
+from b2kit.server._handlers._shapes import file_json
+from b2kit.server._http._exchange import Request
+from b2kit.server._rules._capabilities import Principal
 from b2kit.server._state import UPLOAD, FileVersion, Tx, VersionKey
 
 _BATCH = 1000

@@ -6,13 +6,14 @@ from __future__ import annotations
 import urllib.parse
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _encryption
-from b2kit.server._auth import Principal
 from b2kit.server._errors import bad_request, not_found, unauthorized
-from b2kit.server._exchange import Request, Response
-from b2kit.server._file_lock import HEADER_LEGAL_HOLD, HEADER_RETAIN_UNTIL, HEADER_RETENTION_MODE
-from b2kit.server._overrides import OVERRIDES, override_values
-from b2kit.server._ranges import parse_range
+from b2kit.server._handlers import _auth
+from b2kit.server._http._exchange import Request, Response
+from b2kit.server._rules import _encryption
+from b2kit.server._rules._capabilities import Principal
+from b2kit.server._rules._file_lock import HEADER_LEGAL_HOLD, HEADER_RETAIN_UNTIL, HEADER_RETENTION_MODE
+from b2kit.server._rules._overrides import OVERRIDES, override_values
+from b2kit.server._rules._ranges import parse_range
 from b2kit.server._slices import version_slices
 from b2kit.server._state import UPLOAD, Bucket, FileVersion
 
@@ -35,7 +36,7 @@ def _authorize(request: Request, bucket: Bucket, file_name: str, by_name: bool) 
     if found.kind == "download":
         if found.bucket_id != bucket.bucket_id or not file_name.startswith(found.name_prefix or ""):
             raise unauthorized("unauthorized: the download token does not cover this file")
-        given = override_values(request.params)
+        given = override_values(request.params.opt_text)
         if any(given.get(name) != value for name, value in found.overrides.items()):
             raise unauthorized("unauthorized: the download token requires other b2* parameters")
         return None
@@ -78,7 +79,7 @@ def download_file_by_name(request: Request) -> Response:
 
 
 def _serve(request: Request, principal: Principal | None, bucket: Bucket, version: FileVersion) -> Response:
-    overrides = override_values(request.params)
+    overrides = override_values(request.params.opt_text)
     sse_headers = _sse_headers(request, version)
     total = version.content_length
     byte_range = parse_range(request.headers.get("Range"), total)

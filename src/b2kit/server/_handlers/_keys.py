@@ -9,10 +9,11 @@ import re
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _ids
+from b2kit.server import _ids
 from b2kit.server._errors import bad_request
-from b2kit.server._exchange import Request
-from b2kit.server._shapes import key_json
+from b2kit.server._handlers import _auth
+from b2kit.server._handlers._shapes import key_json
+from b2kit.server._http._exchange import Request
 from b2kit.server._state import Key
 
 _KEY_NAME = re.compile(rf"[A-Za-z0-9-]{{1,{p.MAX_KEY_NAME_LENGTH}}}")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth
 from b2kit.server._errors import bad_request
-from b2kit.server._exchange import Request
-from b2kit.server._overrides import override_values
+from b2kit.server._handlers import _auth
+from b2kit.server._http._exchange import Request
+from b2kit.server._rules._overrides import override_values
 
 
 def get_download_authorization(request: Request) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def get_download_authorization(request: Request) -> dict[str, Any]:
     _auth.require(principal, p.SHARE_FILES, bucket_id=bucket_id)
     if principal.name_prefix is not None and not prefix.startswith(principal.name_prefix):
         _auth.require(principal, None, file_name=prefix)
-    overrides = override_values(params)
+    overrides = override_values(params.opt_text)
     with request.app.state.write() as tx:
         tx.buckets.require(bucket_id)
         token = tx.tokens.issue(

@@ -10,12 +10,15 @@ from email.message import Message
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _encryption, _file_lock, _ids, _versions
-from b2kit.server._auth import Principal
+from b2kit.server import _ids, _versions
 from b2kit.server._errors import B2Error, bad_request
-from b2kit.server._exchange import Request
-from b2kit.server._file_info import checked_content_type, checked_file_info, checked_name
-from b2kit.server._shapes import file_json
+from b2kit.server._handlers import _auth
+from b2kit.server._handlers._shapes import file_json
+from b2kit.server._http._exchange import Request
+from b2kit.server._rules import _encryption, _file_lock
+from b2kit.server._rules._capabilities import Principal
+from b2kit.server._rules._checksums import parse_checksum
+from b2kit.server._rules._file_info import checked_content_type, checked_file_info, checked_name
 from b2kit.server._state import UPLOAD, NewVersion
 
 UPLOAD_TOKEN_TTL_MS = 24 * 3600 * 1000
@@ -100,7 +103,7 @@ def _receive(request: Request, principal: Principal, bucket_id: str) -> dict[str
     for forbidden in _FORBIDDEN_HEADERS:
         if headers.get(forbidden) is not None:
             raise bad_request(f"{forbidden} must be sent as X-Bz-Info-b2-{forbidden.lower()}")
-    checksum = _versions.parse_checksum(headers.get("X-Bz-Content-Sha1"))
+    checksum = parse_checksum(headers.get("X-Bz-Content-Sha1"))
     content_type = _content_type(headers, file_name)
     info = _file_info(headers, file_name)
     with request.app.state.read() as tx:

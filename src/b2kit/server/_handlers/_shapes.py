@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server._auth import Principal
+from b2kit.server._rules._capabilities import Principal
 from b2kit.server._state import HIDE, Bucket, FileVersion, Key, Part
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _file_lock
-from b2kit.server._auth import Principal
 from b2kit.server._errors import bad_request
-from b2kit.server._exchange import Request
+from b2kit.server._handlers import _auth
+from b2kit.server._http._exchange import Request
+from b2kit.server._rules import _file_lock
+from b2kit.server._rules._capabilities import Principal
 from b2kit.server._state import UPLOAD, FileVersion, Tx
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _encryption, _file_lock, _ids, _part_rules, _versions
-from b2kit.server._auth import Principal
+from b2kit.server import _ids, _versions
 from b2kit.server._errors import B2Error, bad_request
-from b2kit.server._exchange import Request
-from b2kit.server._file_info import checked_content_type, checked_file_info, checked_name
-from b2kit.server._part_rules import PartRecord
-from b2kit.server._shapes import file_json, part_json
+from b2kit.server._handlers import _auth
+from b2kit.server._handlers._shapes import file_json, part_json
+from b2kit.server._http._exchange import Request
+from b2kit.server._rules import _encryption, _file_lock, _parts
+from b2kit.server._rules._capabilities import Principal
+from b2kit.server._rules._checksums import parse_checksum
+from b2kit.server._rules._file_info import checked_content_type, checked_file_info, checked_name
+from b2kit.server._rules._parts import PartRecord
 from b2kit.server._state import START, FileVersion, NewVersion, Tx
 
 PART_TOKEN_TTL_MS = 24 * 3600 * 1000
@@ -97,10 +100,10 @@ def upload_part(request: Request) -> dict[str, Any]:
 
 def _receive_part(request: Request, principal: Principal, file_id: str) -> dict[str, Any]:
     headers = request.headers
-    number = _part_rules.part_number(_header_int(request, "X-Bz-Part-Number"))
+    number = _parts.part_number(_header_int(request, "X-Bz-Part-Number"))
     if headers.get("Content-Length") is None:
         raise bad_request("Content-Length header is required")
-    checksum = _versions.parse_checksum(headers.get("X-Bz-Content-Sha1"))
+    checksum = parse_checksum(headers.get("X-Bz-Content-Sha1"))
     with request.app.state.read() as tx:
         large = _versions.unfinished(tx, file_id)
     _auth.require(principal, p.WRITE_FILES, bucket_id=large.bucket_id, file_name=large.file_name)
@@ -110,7 +113,7 @@ def _receive_part(request: Request, principal: Principal, file_id: str) -> dict[
         bad_request("parts of an SSE-C large file need the SSE-C key headers"),
         "the large file",
     )
-    _part_rules.check_part_size(request.body.length - checksum.trailer_size)
+    _parts.check_part_size(request.body.length - checksum.trailer_size)
     received = request.app.blobs.receive(request.body, request.body.length, checksum.trailer_size)
     try:
         sha1 = checksum.stored_value(received.sha1, received.trailer)
@@ -160,7 +163,7 @@ def finish_large_file(request: Request) -> dict[str, Any]:
             PartRecord(part.part_number, part.content_length, part.content_sha1)
             for part in tx.parts.all(file_id)
         ]
-        problem = _part_rules.finish_problem(parts, sha1s, minimum)
+        problem = _parts.finish_problem(parts, sha1s, minimum)
         if problem is not None:
             raise problem
         total = sum(part.size for part in parts)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from b2kit.server._auth import require_master
 from b2kit.server._errors import bad_request
-from b2kit.server._exchange import Request
 from b2kit.server._faults import FaultRule
-from b2kit.server._file_lock import MAX_TIMESTAMP_MS
+from b2kit.server._handlers._auth import require_master
+from b2kit.server._http._exchange import Request
 from b2kit.server._lifecycle import run_pass
+from b2kit.server._rules._file_lock import MAX_TIMESTAMP_MS
 
 
 def health(request: Request) -> dict[str, Any]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth, _file_lock, _versions
+from b2kit.server import _versions
 from b2kit.server._errors import bad_request, not_found
-from b2kit.server._exchange import Request
-from b2kit.server._file_info import checked_name
-from b2kit.server._shapes import file_json
+from b2kit.server._handlers import _auth
+from b2kit.server._handlers._shapes import file_json
+from b2kit.server._http._exchange import Request
+from b2kit.server._rules import _file_lock
+from b2kit.server._rules._file_info import checked_name
 from b2kit.server._state import HIDE
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _auth
 from b2kit.server._errors import B2Error
-from b2kit.server._exchange import Request
+from b2kit.server._handlers import _auth
+from b2kit.server._http._exchange import Request
 from b2kit.server._state import Key, Tx
 
 
