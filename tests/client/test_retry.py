@@ -6,6 +6,7 @@ from b2kit._exceptions import (
     B2ConnectionError,
     B2RequestTimeout,
     BadRequest,
+    MaxRetriesExceeded,
     RequestTimeout,
     ServiceError,
     TooManyRequests,
@@ -125,3 +126,31 @@ def test_policy_is_immutable():
     policy = RetryPolicy()
     with pytest.raises(AttributeError):
         policy.max_attempts = 3  # type: ignore[misc]
+
+
+def test_callers_choose_what_is_retried_and_what_giving_up_raises():
+    clock = FakeClock()
+    errors = [BadRequest("a", status=400), BadRequest("b", status=400), BadRequest("c", status=400)]
+    operation, calls = failing(list(errors))
+
+    def give_up(seen):
+        return MaxRetriesExceeded(len(seen), seen)
+
+    policy = RetryPolicy(max_attempts=2, jitter=0.0)
+    with pytest.raises(MaxRetriesExceeded) as raised:
+        policy.run(
+            operation,
+            description="test",
+            retryable=lambda error: True,
+            give_up=give_up,
+            sleep=clock.sleep,
+            clock=clock,
+            rand=lambda: 0.5,
+        )
+    assert calls["n"] == 2
+    assert [str(e) for e in raised.value.exceptions] == ["a (HTTP 400 None)", "b (HTTP 400 None)"]
+
+
+def test_without_pauses_keeps_attempts_and_budget():
+    policy = RetryPolicy(max_attempts=7, time_budget=9.0).without_pauses()
+    assert (policy.max_attempts, policy.time_budget, policy.delay(3)) == (7, 9.0, 0.0)

@@ -4,12 +4,14 @@ It authorizes, manages buckets and keys, and hands out :class:`Bucket` objects f
 Under it sit the layers: :class:`B2Session` (tokens, re-authorization, upload-URL pools),
 :class:`B2RawApi` (one method per endpoint) and :class:`B2Http` (one urllib3
 pool sized to the worker count). Transfers run on one thread pool per B2Api (``max_upload_workers``
-threads; ``retry_policy`` and ``download_tuning`` adjust HTTP retries and parallel downloads); use the
-B2Api as a context manager, or call :meth:`B2Api.close`, to release pool and connections.
+threads); ``config`` (a :class:`ClientConfig`, or the ``retry_policy`` / ``download_tuning`` shortcuts) sets
+every layer's knobs. Use the B2Api as a context manager, or call :meth:`B2Api.close`, to release pool
+and connections.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +44,7 @@ from b2kit._transfer._download_dest import AbstractDownloadDestination, download
 from b2kit._transfer._progress import AbstractProgressListener
 from b2kit._transfer._upload import UploadManager
 from b2kit._transport._http import B2Http
-from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
+from b2kit._transport._retry import RetryPolicy
 from b2kit._wire import (
     API_VERSION,
     CreateBucket,
@@ -55,7 +57,9 @@ from b2kit._wire import (
     ListKeys,
     ListParts,
 )
+from b2kit.config import ClientConfig
 
+DEFAULT_WORKERS = 10
 DEFAULT_LIST_KEY_COUNT = 1000
 DEFAULT_LIST_PARTS_COUNT = 1000
 
@@ -72,6 +76,32 @@ def url_for_api(info: _UrlInfo, api_name: str) -> str:
     return f"{base}/b2api/{API_VERSION}/{api_name}"
 
 
+def _client_config(
+    config: ClientConfig | None,
+    workers: int,
+    retry_policy: RetryPolicy | None,
+    download_tuning: DownloadTuning | None,
+) -> ClientConfig:
+    """``config`` with the settings also given as B2Api arguments (they win; workers unless the default)."""
+    base = config or ClientConfig()
+    changes: dict[str, Any] = {}
+    if config is None or workers != DEFAULT_WORKERS:
+        changes["workers"] = workers
+    if retry_policy is not None:
+        changes["retry_policy"] = retry_policy
+    if download_tuning is not None:
+        changes["download_tuning"] = download_tuning
+    return dataclasses.replace(base, **changes)
+
+
+def _configure_transport(raw_api: B2RawApi, config: ClientConfig) -> None:
+    """Give the transport of a caller's raw API the explicit settings (never drop them silently)."""
+    http = getattr(raw_api, "b2_http", None)
+    if not isinstance(http, B2Http):
+        raise ValueError("retry_policy / config need a raw_api whose b2_http is a B2Http to reach")
+    http.configure(config.http_settings())
+
+
 class B2Api:
     """File-level access to B2: authorization, buckets, keys, and the transfer machinery behind buckets."""
 
@@ -82,18 +112,26 @@ class B2Api:
         raw_api: B2RawApi | None = None,
         max_upload_workers: int = 10,
         *,
-        retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+        retry_policy: RetryPolicy | None = None,
         download_tuning: DownloadTuning | None = None,
+        config: ClientConfig | None = None,
     ) -> None:
         if max_upload_workers < 1:
             raise ValueError(f"max_upload_workers must be at least 1, got {max_upload_workers}")
-        self.max_upload_workers = max_upload_workers
-        self.download_tuning = download_tuning
+        self.config = _client_config(config, max_upload_workers, retry_policy, download_tuning)
+        """Every setting of this client; each layer below got its part of it."""
+        self.max_upload_workers = self.config.workers
+        self.download_tuning = self.config.download_tuning
         self._own_http: B2Http | None = None
         if raw_api is None:
-            self._own_http = B2Http(max_connections=max_upload_workers, retry_policy=retry_policy)
+            self._own_http = B2Http(max_connections=self.max_upload_workers)
+            self._own_http.configure(self.config.http_settings())
             raw_api = B2RawApi(self._own_http)
-        self.session = B2Session(account_info, cache, raw_api)
+        elif config is not None or retry_policy is not None:
+            _configure_transport(raw_api, self.config)
+        self.session = B2Session(
+            account_info, cache, raw_api, upload_retry_policy=self.config.upload_retry_policy
+        )
         self._pool_lock = threading.Lock()
         self._thread_pool: ThreadPoolExecutor | None = None
         self._managers: tuple[UploadManager, DownloadManager, CopyManager] | None = None
@@ -122,6 +160,7 @@ class B2Api:
             if self._thread_pool is not None and max_workers != self.max_upload_workers:
                 raise RuntimeError("the thread pool is already in use; set its size before any transfer")
             self.max_upload_workers = max_workers
+            self.config = dataclasses.replace(self.config, workers=max_workers)
             if self._own_http is not None:
                 self._own_http.resize(max_workers)
 
@@ -151,7 +190,9 @@ class B2Api:
                 workers = self.max_upload_workers
                 self._managers = (
                     UploadManager(self.session, pool, workers),
-                    DownloadManager(self.session, pool, workers, self.download_tuning),
+                    DownloadManager(
+                        self.session, pool, workers, self.config.download_tuning, self.config.retry_policy
+                    ),
                     CopyManager(self.session, pool, workers),
                 )
             return self._managers

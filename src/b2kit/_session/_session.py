@@ -10,19 +10,18 @@ GETs a download URL. A few of b2sdk's session methods remain as one-line conveni
 - Uploads (:meth:`B2Session.send_file`, :meth:`B2Session.send_part`): an upload URL is taken from the
   pool of its bucket / large file (or fetched), used by this one upload, and put back only after success. On
   a retryable failure (connection error, timeout, 408, 5xx, 429, 401 expired/bad token, 400
-  ``auth_token_limit``) the URL is dropped and the upload is tried again with a NEW URL, up to
-  ``max_upload_attempts`` (5) times in all, then :class:`MaxRetriesExceeded` is raised. Retrying needs to
-  resend the body: the ``data_stream`` must be bytes or a seekable stream (it is rewound to where it was at
-  the call); a non-seekable stream gets a single attempt. Callers (upload managers) therefore do not retry
+  ``auth_token_limit``) the URL is dropped and the upload is tried again with a NEW URL, as the
+  ``upload_retry_policy`` allows (5 attempts by default), then :class:`MaxRetriesExceeded` is raised.
+  Retrying needs to resend the body: it must be bytes or a seekable stream (it is rewound to where it was
+  at the call); a non-seekable stream gets a single attempt. Callers (upload managers) therefore do not retry
   uploads themselves.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import random
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -34,7 +33,7 @@ from b2kit._models import JSON, EncryptionSetting
 from b2kit._raw._raw_api import B2RawApi
 from b2kit._session._pager import Pager
 from b2kit._transport._http import B2Http, HttpResponse
-from b2kit._transport._retry import RetryPolicy
+from b2kit._transport._retry import UPLOAD_RETRY_POLICY, RetryPolicy
 from b2kit._wire import (
     ApiCall,
     AuthorizeAccount,
@@ -65,10 +64,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 C = TypeVar("C", bound=PagedCall)
 
-MAX_UPLOAD_ATTEMPTS = 5
-UPLOAD_RETRY_POLICY = RetryPolicy(max_attempts=MAX_UPLOAD_ATTEMPTS, initial_delay=0.1, max_delay=8.0)
-"""Pauses between upload attempts (each with a new URL); Retry-After still wins."""
-
 
 class _Rewind:
     """Remembers where a request body starts so it can be sent again."""
@@ -98,16 +93,16 @@ class B2Session:
         cache: AbstractCache | None = None,
         raw_api: B2RawApi | None = None,
         *,
-        max_upload_attempts: int = MAX_UPLOAD_ATTEMPTS,
+        max_upload_attempts: int | None = None,
         upload_retry_policy: RetryPolicy = UPLOAD_RETRY_POLICY,
     ) -> None:
-        if max_upload_attempts < 1:
-            raise ValueError(f"max_upload_attempts must be at least 1, got {max_upload_attempts}")
+        if max_upload_attempts is not None:
+            upload_retry_policy = dataclasses.replace(upload_retry_policy, max_attempts=max_upload_attempts)
         self.raw_api = raw_api if raw_api is not None else B2RawApi(B2Http())
         self.account_info = account_info if account_info is not None else SqliteAccountInfo()
         self.cache = cache if cache is not None else AuthInfoCache(self.account_info)
-        self.max_upload_attempts = max_upload_attempts
         self.upload_retry_policy = upload_retry_policy
+        """Attempts, pauses and time budget of uploads (each attempt on a new upload URL)."""
         self._auth_lock = threading.Lock()
 
     # --- authorization -------------------------------------------------------------------------------------
@@ -325,32 +320,38 @@ class B2Session:
         put: Callable[[str, str], None],
         what: str,
     ) -> JSON:
-        errors: list[B2Error] = []
-        for attempt in range(1, self.max_upload_attempts + 1):
+        fetch_errors: list[B2Error] = []  # a URL that cannot be had is not an upload to try again
+
+        def attempt() -> JSON:
             pooled = take()
             if pooled is None:
-                fresh = fetch()
+                try:
+                    fresh = fetch()
+                except B2Error as exc:
+                    fetch_errors.append(exc)
+                    raise
                 pooled = (fresh["uploadUrl"], fresh["authorizationToken"])
             url, token = pooled
             rewind()
             try:
                 response = send(url, token)
-            except B2Error as exc:
-                if isinstance(exc, Unauthorized) and not exc.should_retry_upload():
+            except Unauthorized as exc:
+                if not exc.should_retry_upload():
                     raise self._explain_unauthorized(exc) from exc
-                if not exc.should_retry_upload() or not rewind.repeatable:
-                    raise
-                errors.append(exc)
-                if attempt < self.max_upload_attempts:
-                    pause = self.upload_retry_policy.delay(attempt, exc, random.random())
-                    logger.debug(
-                        "%s failed (%s); new upload URL, attempt %d in %.2f s", what, exc, attempt + 1, pause
-                    )
-                    time.sleep(pause)
-                continue
+                raise
             put(url, token)
             return response
-        raise MaxRetriesExceeded(self.max_upload_attempts, errors) from errors[-1]
+
+        def retryable(error: B2Error) -> bool:
+            return error not in fetch_errors and error.should_retry_upload() and rewind.repeatable
+
+        policy = self.upload_retry_policy
+        return policy.run(
+            attempt,
+            description=f"{what} (next attempt on a new upload URL)",
+            retryable=retryable,
+            give_up=lambda errors: MaxRetriesExceeded(len(errors), errors),
+        )
 
     # --- downloads ---------------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from b2kit._transfer._download_range import ByteSpan, RangeFetcher, read_span
 from b2kit._transfer._parallel_save import CHUNK_SIZE, ParallelPlan, ParallelSave
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
 from b2kit._transfer._session_contract import StreamingResponse, TransferSession
+from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from b2kit._wire import DownloadFile
 
 MAX_DEFAULT_STRIPE_SIZE: Final = 32 * 1024 * 1024
@@ -200,11 +201,14 @@ class DownloadManager:
         executor: Executor,
         max_workers: int,
         tuning: DownloadTuning | None = None,
+        retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
     ) -> None:
         self._session = session
         self.executor = executor
         self.max_workers = max(1, max_workers)
         self.tuning = tuning or DownloadTuning()
+        self.resume_policy = retry_policy.without_pauses()
+        """Resumes of a broken body: the client's retry policy, resumed at once (the server is not busy)."""
 
     @property
     def stripe_size(self) -> int:
@@ -264,7 +268,7 @@ class DownloadManager:
         except BaseException:
             response.close()
             raise
-        fetcher = RangeFetcher(self._session, url, version, encryption)
+        fetcher = RangeFetcher(self._session, url, version, encryption, self.resume_policy)
         return DownloadedFile(self, version, response, fetcher, progress_listener)
 
     def parallel_plan(self, length: int, hash_sha1: bool) -> ParallelPlan | None:

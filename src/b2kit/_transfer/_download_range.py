@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
 
 from b2kit._exceptions import B2Error, TruncatedOutput, UnexpectedCloudBehaviour
 from b2kit._models import DownloadVersion, EncryptionSetting
 from b2kit._transfer._session_contract import StreamingResponse, TransferSession
+from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from b2kit._wire import DownloadFile
-
-logger = logging.getLogger(__name__)
-
-MAX_RESUMES: Final = 5
-"""Range re-requests allowed in a row without receiving a byte before a stream is given up."""
 
 
 @dataclass(frozen=True)
@@ -47,11 +41,14 @@ class RangeFetcher:
         url: str,
         version: DownloadVersion,
         encryption: EncryptionSetting | None,
+        resume_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
     ) -> None:
         self._session = session
         self._url = url
         self._version = version
         self._encryption = encryption
+        self.resume_policy = resume_policy
+        """How often, and after what pause, a broken body is resumed without a byte arriving in between."""
 
     def open(self, span: ByteSpan) -> StreamingResponse:
         """GET ``span``; checks the answer serves the same file id and exactly that range."""
@@ -82,33 +79,53 @@ def read_span(
 ) -> Iterator[bytes]:
     """Yield exactly ``span.length`` bytes, starting with ``response`` when given (it must serve the span).
 
-    When the body breaks or ends early, the rest of the span is requested again; after ``MAX_RESUMES``
-    attempts in a row without a byte, :class:`TruncatedOutput` is raised. The response is always closed.
+    When the body breaks or ends early, the rest of the span is requested again, as the fetcher's
+    ``resume_policy`` allows for failures in a row without a byte; then :class:`TruncatedOutput` is raised.
+    The response is always closed.
     """
     position = span.first
     current = response
-    failures = 0
-    try:
-        while position <= span.last:
-            if current is None:
-                current = fetcher.open(ByteSpan(position, span.last))
-            try:
-                data = current.read(min(chunk_size, span.last - position + 1))
-            except B2Error as exc:
-                if not exc.should_retry_http():
-                    raise
-                data = b""
-            if data:
-                position += len(data)
-                failures = 0
-                yield data
-                continue
-            failures += 1
-            current.close()
-            current = None
-            if failures > MAX_RESUMES:
-                raise TruncatedOutput(position - span.first, span.length)
-            logger.debug("download body broke at byte %d; resuming with a range request", position)
-    finally:
+    open_errors: list[B2Error] = []  # the GET itself was already retried by the HTTP layer
+
+    def drop() -> None:
+        nonlocal current
         if current is not None:
             current.close()
+            current = None
+
+    def next_chunk() -> bytes:
+        nonlocal current
+        if current is None:
+            try:
+                current = fetcher.open(ByteSpan(position, span.last))
+            except B2Error as exc:
+                open_errors.append(exc)
+                raise
+        try:
+            data = current.read(min(chunk_size, span.last - position + 1))
+        except B2Error:
+            drop()
+            raise
+        if not data:
+            drop()
+            raise TruncatedOutput(position - span.first, span.length)
+        return data
+
+    def retryable(error: B2Error) -> bool:
+        return error not in open_errors and error.should_retry_http()
+
+    def truncated(_errors: list[B2Error]) -> B2Error:
+        return TruncatedOutput(position - span.first, span.length)
+
+    try:
+        while position <= span.last:
+            data = fetcher.resume_policy.run(
+                next_chunk,
+                description=f"download body at byte {position} (resuming with a range request)",
+                retryable=retryable,
+                give_up=truncated,
+            )
+            position += len(data)
+            yield data
+    finally:
+        drop()

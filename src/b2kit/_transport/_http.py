@@ -18,6 +18,7 @@ import json
 import logging
 import platform
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, Any, Final, TypeVar
 
@@ -119,6 +120,25 @@ def _translate_transport_error(exc: BaseException) -> B2Error:
     return B2ConnectionError(f"Connection failed: {exc}")
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait: to connect, for a JSON answer (copies can be slow), for file bytes to move."""
+
+    connect: float = CONNECT_TIMEOUT
+    json_read: float = JSON_READ_TIMEOUT
+    transfer_read: float = TRANSFER_READ_TIMEOUT
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """What the transport takes from the client configuration."""
+
+    retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    user_agent_append: str | None = None
+    check_clock_skew: bool = True
+
+
 class B2Http:
     """Sends :class:`HttpRequest` descriptions over a pooled urllib3 connection manager.
 
@@ -138,14 +158,27 @@ class B2Http:
         user_agent_append: str | None = None,
         check_clock_skew: bool = True,
     ) -> None:
-        self.retry_policy = retry_policy
-        self._check_clock = check_clock_skew
-        self._transfer_timeout = urllib3.Timeout(connect=connect_timeout, read=transfer_read_timeout)
-        self._json_timeout = urllib3.Timeout(connect=connect_timeout, read=json_read_timeout)
-        agent = _user_agent()
-        self.user_agent = f"{agent} {user_agent_append}" if user_agent_append else agent
+        self.configure(
+            HttpSettings(
+                retry_policy,
+                Timeouts(connect_timeout, json_read_timeout, transfer_read_timeout),
+                user_agent_append,
+                check_clock_skew,
+            )
+        )
         self.max_connections = max_connections
         self._pool = _pool_manager(max_connections)
+
+    def configure(self, settings: HttpSettings) -> None:
+        """Take ``settings`` for every request from now on (a client configuration reaching this layer)."""
+        self.retry_policy = settings.retry_policy
+        self._check_clock = settings.check_clock_skew
+        timeouts = settings.timeouts
+        self._transfer_timeout = urllib3.Timeout(connect=timeouts.connect, read=timeouts.transfer_read)
+        self._json_timeout = urllib3.Timeout(connect=timeouts.connect, read=timeouts.json_read)
+        agent = _user_agent()
+        append = settings.user_agent_append
+        self.user_agent = f"{agent} {append}" if append else agent
 
     def resize(self, max_connections: int) -> None:
         """Keep up to ``max_connections`` idle connections per host (call before heavy use)."""

@@ -9,6 +9,7 @@ tokens or keys).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -63,34 +64,49 @@ class RetryPolicy:
         base = min(self.max_delay, self.initial_delay * self.backoff_factor ** (failed_attempts - 1))
         return base * (1.0 - self.jitter + 2.0 * self.jitter * rand)
 
+    def without_pauses(self) -> RetryPolicy:
+        """The same attempts and budget, retried at once: for a broken download body, resumed right away."""
+        return dataclasses.replace(self, initial_delay=0.0, max_delay=0.0)
+
     def run(
         self,
         operation: Callable[[], T],
         *,
         description: str,
+        retryable: Callable[[B2Error], bool] | None = None,
+        give_up: Callable[[list[B2Error]], B2Error] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
     ) -> T:
         """Call ``operation`` until it succeeds, fails for good, or attempts or time run out.
 
-        The last error is re-raised unchanged, so callers see the real cause.
+        The one retry loop of the client: HTTP requests, uploads (each attempt on a new upload URL) and
+        resumed downloads all run through it. ``retryable`` decides which errors are tried again (default:
+        :meth:`is_retryable`); an error that is not is re-raised unchanged. When attempts or time run out,
+        the last error is re-raised, or ``give_up(errors)`` (every attempt's error) when given.
         """
+        may_retry = retryable or self.is_retryable
         started = clock()
-        failed = 0
+        errors: list[B2Error] = []
         while True:
             try:
                 return operation()
             except B2Error as error:
-                failed += 1
-                if not self.is_retryable(error) or failed >= self.max_attempts:
+                errors.append(error)
+                if not may_retry(error):
                     raise
-                wait = self.delay(failed, error, rand())
-                if clock() - started + wait > self.time_budget:
-                    raise
-                logger.debug("%s failed (%s); retry %d in %.2f s", description, error, failed, wait)
+                wait = self.delay(len(errors), error, rand())
+                if len(errors) >= self.max_attempts or clock() - started + wait > self.time_budget:
+                    if give_up is None:
+                        raise
+                    raise give_up(errors) from error
+                logger.debug("%s failed (%s); retry %d in %.2f s", description, error, len(errors), wait)
                 sleep(wait)
 
 
 DEFAULT_RETRY_POLICY = RetryPolicy()
-"""For JSON calls and download requests."""
+"""For JSON calls, download requests and resumes of a broken download body."""
+
+UPLOAD_RETRY_POLICY = RetryPolicy(max_attempts=5, initial_delay=0.1, max_delay=8.0)
+"""For uploads, each attempt on a new upload URL (Retry-After still wins)."""
