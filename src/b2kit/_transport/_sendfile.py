@@ -20,10 +20,16 @@ class SelfSendingBody(Protocol):
     def send_to(self, sock: socket.socket) -> None: ...
 
 
+def _self_sending(data: Any) -> SelfSendingBody | None:
+    """``data`` when it sends itself (an attribute test: a runtime Protocol check costs ~30 us a call)."""
+    return data if callable(getattr(data, "send_to", None)) else None
+
+
 class SendfileHTTPConnection(HTTPConnection):
     def send(self, data: Any) -> None:
-        if isinstance(data, SelfSendingBody) and self.sock is not None:
-            data.send_to(self.sock)
+        body = _self_sending(data)
+        if body is not None and self.sock is not None:
+            body.send_to(self.sock)
         else:
             super().send(data)
 
@@ -32,8 +38,9 @@ class SendfileHTTPSConnection(HTTPSConnection):
     """The TLS variant (Python's TLS sockets turn ``sendfile`` into ordinary sends)."""
 
     def send(self, data: Any) -> None:
-        if isinstance(data, SelfSendingBody) and self.sock is not None:
-            data.send_to(self.sock)
+        body = _self_sending(data)
+        if body is not None and self.sock is not None:
+            body.send_to(self.sock)
         else:
             super().send(data)
 

@@ -1,26 +1,75 @@
 """Durable file bytes: streamed to a temp file while hashed, fsynced, then renamed into place.
 
 Blob paths are derived from random ids (``blobs/ab/ab12...``), never from file names, so no B2 file name can
-reach outside the data dir. A crash at any point leaves at worst an orphan temp file or an unreferenced
-blob, both removed at the next start; a blob becomes visible only once the metadata transaction that names
-it commits.
+reach outside the data dir. Blobs kept at about the same time share a folder (the two-hex-digit shard turns
+over every ``_BLOBS_PER_SHARD`` blobs), so concurrent uploads make their renames durable with one folder
+fsync between them (:class:`_GroupFsync`, a group commit) instead of one each. Bodies of a megabyte or more
+are hashed with SHA-1 and MD5 at once: MD5 runs on a helper thread (hashlib releases the GIL) while SHA-1,
+the disk write and the next socket read run on the request's thread.
+
+A crash at any point leaves at worst an orphan temp file or an unreferenced blob, both removed at the next
+start; a blob becomes visible only once the metadata transaction that names it commits.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import os
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, BinaryIO, Protocol
 
 from b2kit.server import _ids
 from b2kit.server._errors import bad_request
 
+_BLOBS_PER_SHARD = 4096
+PARALLEL_HASH_MIN = 1024 * 1024
+"""Bodies at least this long hash MD5 on a helper thread (below it the hand-off costs more than it saves)."""
+
 
 class Readable(Protocol):
     def read(self, size: int, /) -> bytes: ...
+
+
+class _GroupFsync:
+    """Makes renames into one folder durable with as few ``fsync`` calls as the load allows.
+
+    A caller whose rename is done asks for a sync; while one runs, later callers wait for it to end and the
+    first of them syncs once for all (each rename is covered by a sync that started after it).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._changed = threading.Condition()
+        self._requested = 0
+        self._synced = 0
+        self._running = False
+
+    def sync(self) -> None:
+        with self._changed:
+            self._requested += 1
+            ticket = self._requested
+            while self._running:
+                self._changed.wait()
+            if self._synced >= ticket:
+                return
+            self._running = True
+            covered = self._requested
+        synced = False
+        try:
+            _fsync_dir(self._folder)
+            synced = True
+        finally:
+            with self._changed:
+                self._running = False
+                if synced:
+                    self._synced = max(self._synced, covered)
+                self._changed.notify_all()
 
 
 @dataclass(frozen=True)
@@ -43,6 +92,10 @@ class BlobStore:
         self._block_size = block_size
         self._blobs.mkdir(parents=True, exist_ok=True)
         self._tmp.mkdir(parents=True, exist_ok=True)
+        self._kept = itertools.count(int.from_bytes(os.urandom(2), "big") * _BLOBS_PER_SHARD)
+        self._folders: dict[str, _GroupFsync] = {}
+        self._folders_lock = threading.Lock()
+        self._md5_threads: ThreadPoolExecutor | None = None
 
     def remove_temp_files(self) -> int:
         """Delete temp files left by an earlier run (uploads cut off by a crash)."""
@@ -72,10 +125,15 @@ class BlobStore:
         body_size = length - trailer_size
         try:
             with open(temp_path, "wb") as out:
-                for block in _blocks(source, body_size, self._block_size):
-                    sha1.update(block)
-                    md5.update(block)
-                    out.write(block)
+                readinto = getattr(source, "readinto", None)
+                if readinto is not None and body_size >= PARALLEL_HASH_MIN:
+                    hashes = (sha1, md5)
+                    _copy_hashing_in_parallel(readinto, out, body_size, self._block_size, hashes, self._md5)
+                else:
+                    for block in _blocks(source, body_size, self._block_size):
+                        sha1.update(block)
+                        md5.update(block)
+                        out.write(block)
                 trailer = b"".join(bytes(block) for block in _blocks(source, trailer_size, self._block_size))
                 out.flush()
                 os.fsync(out.fileno())
@@ -84,14 +142,32 @@ class BlobStore:
             raise
         return ReceivedBlob(temp_path, body_size, sha1.hexdigest(), md5.hexdigest(), trailer)
 
+    def _md5(self, task: Callable[[], None]) -> Future[None]:
+        """Run ``task`` on the helper threads (started on first use)."""
+        with self._folders_lock:
+            if self._md5_threads is None:
+                self._md5_threads = ThreadPoolExecutor(os.cpu_count() or 2, thread_name_prefix="b2kit-md5")
+        return self._md5_threads.submit(task)
+
     def keep(self, received: ReceivedBlob) -> str:
-        """Move a received temp file into place; returns the blob's relative path for the metadata row."""
-        name = _ids.blob_name()
-        folder = self._blobs / name[:2]
+        """Move a received temp file into place; returns the blob's relative path for the metadata row.
+
+        Returns once the rename is durable (its folder fsynced, together with concurrent renames).
+        """
+        shard = f"{next(self._kept) // _BLOBS_PER_SHARD % 256:02x}"
+        name = shard + _ids.blob_name()[2:]
+        folder = self._blobs / shard
         folder.mkdir(exist_ok=True)
         os.replace(received.temp_path, folder / name)
-        _fsync_dir(folder)
-        return f"{name[:2]}/{name}"
+        self._group_fsync(shard).sync()
+        return f"{shard}/{name}"
+
+    def _group_fsync(self, shard: str) -> _GroupFsync:
+        with self._folders_lock:
+            group = self._folders.get(shard)
+            if group is None:
+                group = self._folders[shard] = _GroupFsync(self._blobs / shard)
+            return group
 
     def discard(self, received: ReceivedBlob) -> None:
         received.temp_path.unlink(missing_ok=True)
@@ -137,6 +213,43 @@ def _blocks(source: Readable, length: int, block_size: int) -> Iterator[bytes | 
             raise bad_request(f"request body ended {remaining} bytes before Content-Length")
         remaining -= len(block)
         yield block
+
+
+def _copy_hashing_in_parallel(
+    readinto: Callable[[memoryview], int | None],
+    out: BinaryIO,
+    length: int,
+    block_size: int,
+    hashes: tuple[Any, Any],
+    on_helper: Callable[[Callable[[], None]], Future[None]],
+) -> None:
+    """Copy ``length`` bytes to ``out`` hashing them; MD5 runs on a helper thread one block behind.
+
+    Two buffers alternate: while the helper hashes block n, this thread reads block n+1 into the other
+    buffer, hashes it with SHA-1 and writes it. MD5 updates stay in order (block n+1 waits for block n).
+    """
+    sha1, md5 = hashes
+    buffers = (memoryview(bytearray(block_size)), memoryview(bytearray(block_size)))
+    pending: Future[None] | None = None
+    remaining = length
+    try:
+        for index in itertools.count():
+            if remaining == 0:
+                return
+            buffer = buffers[index % 2]
+            count = readinto(buffer[: min(block_size, remaining)]) or 0
+            if count == 0:
+                raise bad_request(f"request body ended {remaining} bytes before Content-Length")
+            block = buffer[:count]
+            sha1.update(block)
+            if pending is not None:
+                pending.result()
+            pending = on_helper(functools.partial(md5.update, block))
+            out.write(block)
+            remaining -= count
+    finally:
+        if pending is not None:
+            pending.result()
 
 
 def _fsync_dir(folder: Path) -> None:
