@@ -136,6 +136,18 @@ def test_parallel_save_of_a_large_file_checks_large_file_sha1(bucket, api, out_d
     assert [p.name for p in out_dir.iterdir()] == ["large.bin"]
 
 
+@pytest.mark.parametrize("mode", ["wb", "w+b"], ids=["hashed-in-memory", "hashed-read-back"])
+def test_parallel_save_into_an_open_file_checks_the_sha1_either_way(bucket, api, out_dir, mode):
+    data = os.urandom(3_300_000)
+    file = upload(bucket, "large.bin", data, content_sha1=hashlib.sha1(data).hexdigest())
+    target = out_dir / "large.bin"
+    with target.open(mode) as handle, api.download_manager.download_file_by_id(file["fileId"]) as downloaded:
+        handle.write(b"head")
+        downloaded.save(handle)
+        assert handle.tell() == 4 + len(data)
+    assert target.read_bytes() == b"head" + data
+
+
 def test_save_to_sets_the_modification_time_from_src_last_modified_millis(bucket, api, out_dir):
     file = upload(bucket, "dated.txt", b"dated", file_info={"src_last_modified_millis": "1500000000123"})
     target = out_dir / "dated.txt"

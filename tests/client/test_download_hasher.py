@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from b2kit._transfer._parallel_save import Chunk, _Aborted, _BufferPool, _OrderedHasher
+from b2kit._transfer._download_range import ByteSpan
+from b2kit._transfer._parallel_save import Chunk, _Aborted, _BufferPool, _OrderedHasher, _ReadBackHasher
 
 CHUNK = 1000
 
@@ -172,3 +173,39 @@ def test_the_buffer_pool_reuses_buffers_given_back() -> None:
     pool.give_back(second)
     pool.give_back(third)
     assert len(pool._free) == 2
+
+
+def test_read_back_hasher_follows_stripes_written_out_of_order(tmp_path) -> None:
+    data = os.urandom(5 * 1000 + 7)
+    stripes = ByteSpan(0, len(data) - 1).split(1000)
+    fd = os.open(tmp_path / "file", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.pwrite(fd, b"head", 0)
+        hasher = _ReadBackHasher(fd, stripes, shift=4)
+        hasher.stream_started()
+        result: list[str | None] = []
+        reader = threading.Thread(target=lambda: result.append(hasher.run()))
+        reader.start()
+        for index in (3, 1, 5, 4, 0, 2):
+            stripe = stripes[index]
+            os.pwrite(fd, data[stripe.first : stripe.last + 1], stripe.first + 4)
+            hasher.wrote(index, stripe.length)
+        reader.join()
+        hasher.stream_ended()
+    finally:
+        os.close(fd)
+    assert result == [hashlib.sha1(data).hexdigest()]
+
+
+def test_read_back_hasher_gives_up_when_the_streams_end_early(tmp_path) -> None:
+    stripes = ByteSpan(0, 1999).split(1000)
+    fd = os.open(tmp_path / "file", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        hasher = _ReadBackHasher(fd, stripes, shift=0)
+        hasher.stream_started()
+        os.pwrite(fd, b"x" * 1000, 0)
+        hasher.wrote(0, 1000)
+        hasher.stream_ended()
+        assert hasher.run() is None
+    finally:
+        os.close(fd)

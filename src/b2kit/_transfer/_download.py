@@ -126,7 +126,10 @@ class DownloadedFile:
         """Write the body to ``file`` from its current position (in parallel when ``file`` is a real file)."""
         fd = _usable_fd(file) if allow_seeking else None
         expected = self._expected_sha1()
-        plan = self._manager.parallel_plan(self._span.length, hash_sha1=expected is not None)
+        read_back = fd is not None and _readable(file)
+        plan = self._manager.parallel_plan(
+            self._span.length, hash_sha1=expected is not None, read_back=read_back
+        )
         if fd is None or plan is None:
             for chunk in self.iter_content():
                 file.write(chunk)
@@ -271,20 +274,22 @@ class DownloadManager:
         fetcher = RangeFetcher(self._session, url, version, encryption, self.resume_policy)
         return DownloadedFile(self, version, response, fetcher, progress_listener)
 
-    def parallel_plan(self, length: int, hash_sha1: bool) -> ParallelPlan | None:
+    def parallel_plan(self, length: int, hash_sha1: bool, read_back: bool = False) -> ParallelPlan | None:
         """How to save ``length`` bytes in parallel, or None when one stream is as good.
 
-        When the SHA-1 is checked, stripes are smaller and there are no more streams than the in-order hash
-        buffer can feed (more would only wait for the hash front).
+        When the SHA-1 is checked, stripes are smaller (measured: 32 MiB stripes cost 0.7 s of system time
+        per 256 MiB against 0.2-0.5 s for 8 MiB ones). When it is checked in memory (not ``read_back``),
+        there are no more streams than the in-order hash buffer can feed (more would only wait for the front).
         """
+        in_memory = hash_sha1 and not read_back
         stripe = min(self.stripe_size, MAX_VERIFIED_STRIPE_SIZE) if hash_sha1 else self.stripe_size
         streams = self.streams_per_file
         if streams < 2 or length < 2 * stripe:
             return None
         buffered = self.tuning.max_buffered_bytes
-        if hash_sha1:
+        if in_memory:
             streams = min(streams, 1 + buffered // stripe)
-        return ParallelPlan(stripe, streams, hash_sha1, buffered)
+        return ParallelPlan(stripe, streams, hash_sha1, buffered, read_back=hash_sha1 and read_back)
 
 
 def mod_time_millis(version: DownloadVersion) -> int:
@@ -328,6 +333,14 @@ def _create_partial(target: Path) -> tuple[int, Path]:
         except OSError as exc:
             raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     raise FileExistsError(f"could not create a temporary file beside {target}")
+
+
+def _readable(file: IO[bytes]) -> bool:
+    """Whether ``file`` was opened for reading too (its bytes can then be hashed back from the page cache)."""
+    try:
+        return bool(file.readable())
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _usable_fd(file: IO[bytes]) -> int | None:

@@ -4,11 +4,17 @@ The content is cut into stripes, taken in order by up to ``streams`` threads and
 with ``os.pwrite``, one write at a time: concurrent writes to one file contend on its inode lock in the
 kernel, which cost three times the system time in measurements (the network reads stay parallel).
 
-The SHA-1 is computed while the stripes arrive: the stripe at the hash front is hashed as it is received,
-later stripes keep their chunks in memory until the front reaches them (at most ``max_buffered_bytes``; a
-thread that would exceed it waits, the front only for a running hash). Nothing is read back from disk. The
-hashing runs outside the hasher's lock, one thread at a time: hashing under the lock blocked every other
-stream on it and doubled the system time (futex contention), halving the median download rate.
+The SHA-1 is computed while the stripes arrive. When the file can be read (``plan.read_back``), the thread
+that called :meth:`ParallelSave.run` reads the written bytes back from the page cache behind the streams
+(up to the end of the first stripe not yet complete) and hashes them in order: streams never wait for the
+hash and no received bytes are held in memory (:class:`_ReadBackHasher`). Holding stripes in memory until
+the hash front reached them made the streams wait for each other: 256 MiB took 2.9 s against b2sdk's 1.3 s.
+
+Otherwise (a write-only file) the stripe at the hash front is hashed as it is received and later stripes
+keep their chunks in memory until the front reaches them (at most ``max_buffered_bytes``; a thread that
+would exceed it waits, the front only for a running hash). That hashing runs outside the hasher's lock,
+one thread at a time: hashing under the lock blocked every other stream on it and doubled the system time
+(futex contention), halving the median download rate.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, wait
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
@@ -41,6 +47,7 @@ class ParallelPlan:
     streams: int
     hash_sha1: bool
     max_buffered_bytes: int
+    read_back: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,70 @@ class _OrderedHasher:
             raise
 
 
+class _ReadBackHasher:
+    """SHA-1 of a file's bytes in order, read back from the page cache behind the streams' writes.
+
+    Streams report every write (:meth:`wrote`); :meth:`run` hashes every byte below the written frontier
+    (the end of the first stripe not completely written) with ``pread`` into one reused buffer.
+    """
+
+    def __init__(self, fd: int, stripes: list[ByteSpan], shift: int) -> None:
+        self._fd = fd
+        self._stripes = stripes
+        self._shift = shift
+        self._written = [0] * len(stripes)
+        self._front = 0
+        self._streams_running = 0
+        self._cond = threading.Condition()
+        self._sha1 = hashlib.sha1(usedforsecurity=False)
+
+    def stream_started(self) -> None:
+        with self._cond:
+            self._streams_running += 1
+
+    def stream_ended(self) -> None:
+        with self._cond:
+            self._streams_running -= 1
+            self._cond.notify_all()
+
+    def wrote(self, index: int, size: int) -> None:
+        """``size`` more bytes of stripe ``index`` are in the file (stripes are written front to back)."""
+        with self._cond:
+            self._written[index] += size
+            if index == self._front:
+                self._cond.notify_all()
+
+    def run(self) -> str | None:
+        """Hash until the whole span is hashed (its SHA-1) or the streams ended without writing it (None)."""
+        position = self._stripes[0].first + self._shift
+        end = self._stripes[-1].last + 1 + self._shift
+        buffer = memoryview(bytearray(CHUNK_SIZE))
+        while position < end:
+            with self._cond:
+                while (frontier := self._frontier()) <= position and self._streams_running:
+                    self._cond.wait()
+            if frontier <= position:
+                return None
+            while position < frontier:
+                count = os.preadv(self._fd, [buffer[: min(CHUNK_SIZE, frontier - position)]], position)
+                if count == 0:
+                    raise TruncatedOutput(position, end)
+                self._sha1.update(buffer[:count])
+                position += count
+        return self._sha1.hexdigest()
+
+    def _frontier(self) -> int:
+        """File offset below which every byte is written (called under the lock)."""
+        while (
+            self._front < len(self._stripes)
+            and self._written[self._front] == self._stripes[self._front].length
+        ):
+            self._front += 1
+        if self._front == len(self._stripes):
+            return self._stripes[-1].last + 1 + self._shift
+        return self._stripes[self._front].first + self._shift + self._written[self._front]
+
+
 class _BufferPool:
     """Reused ``CHUNK_SIZE`` buffers for received chunks that wait to be hashed.
 
@@ -195,6 +266,7 @@ class ParallelSave:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._stripes: list[ByteSpan] = []
+        self._read_back: _ReadBackHasher | None = None
         self._next = 0
         self._received = 0
 
@@ -206,18 +278,39 @@ class ParallelSave:
         Raises the first stripe's failure (a :class:`TruncatedOutput` counts the bytes of the whole save).
         """
         self._stripes = span.split(self._plan.stripe_size)
+        shift = start - span.first
+        if self._plan.hash_sha1 and self._plan.read_back:
+            self._read_back = _ReadBackHasher(fd, self._stripes, shift)
         streams = max(1, min(self._plan.streams, len(self._stripes)))
-        futures = [
-            self._executor.submit(self._work, fd, start - span.first, first_response) for _ in range(streams)
-        ]
-        wait(futures)
+        futures = [self._start_stream(fd, shift, first_response) for _ in range(streams)]
+        sha1: str | None = None
+        try:
+            if self._read_back is not None:
+                sha1 = self._read_back.run()
+        except BaseException:
+            with self._lock:
+                self._next = len(self._stripes)  # the streams stop after their current stripe
+            raise
+        finally:
+            wait(futures)
         errors = [exc for future in futures if (exc := future.exception()) is not None]
         real = [exc for exc in errors if not isinstance(exc, _Aborted)] or errors
         if real:
             if isinstance(real[0], TruncatedOutput):
                 raise TruncatedOutput(self._received, span.length) from real[0]
             raise real[0]
-        return SaveResult(self._received, self._hasher.hexdigest() if self._plan.hash_sha1 else None)
+        if self._plan.hash_sha1 and self._read_back is None:
+            sha1 = self._hasher.hexdigest()
+        return SaveResult(self._received, sha1)
+
+    def _start_stream(self, fd: int, shift: int, first_response: StreamingResponse | None) -> Future[None]:
+        read_back = self._read_back
+        if read_back is not None:
+            read_back.stream_started()
+        future = self._executor.submit(self._work, fd, shift, first_response)
+        if read_back is not None:
+            future.add_done_callback(lambda _f: read_back.stream_ended())
+        return future
 
     def _claim(self) -> int | None:
         with self._lock:
@@ -239,19 +332,23 @@ class ParallelSave:
     def _write_stripe(self, index: int, fd: int, shift: int, response: StreamingResponse | None) -> None:
         stripe = self._stripes[index]
         offset = stripe.first + shift
+        in_memory_hash = self._plan.hash_sha1 and self._read_back is None
         for data in read_span(self._fetcher, stripe, CHUNK_SIZE, response):
-            chunk: Chunk = self._pool.copy(data) if self._plan.hash_sha1 else data
+            chunk: Chunk = self._pool.copy(data) if in_memory_hash else data
             size = len(chunk)
             del data
             with self._write_lock:
                 _pwrite_all(fd, chunk, offset)
             offset += size
-            if self._plan.hash_sha1:
+            if self._read_back is not None:
+                self._read_back.wrote(index, size)
+            elif in_memory_hash:
                 self._hasher.feed(index, chunk)
             self._reporter.add(size)
             with self._lock:
                 self._received += size
-        self._hasher.finish(index)
+        if in_memory_hash:
+            self._hasher.finish(index)
 
 
 def _pwrite_all(fd: int, data: Chunk, offset: int) -> None:
