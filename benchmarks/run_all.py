@@ -20,6 +20,7 @@ How it measures:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -257,6 +258,8 @@ class Group:
     run: Runner
     wan: bool = False
     unit: str = "s"
+    rounds: int | None = None
+    """Fixed number of rounds (the memory groups: one), else ``--rounds``."""
 
 
 def _check_count(folder: Path, expected: int) -> None:
@@ -464,6 +467,74 @@ GROUPS = (
 )
 
 
+def _sparse_file(path: Path, gib: int) -> Path:
+    """``gib`` GiB: a random 1 MiB block every 64 MiB, holes between (quick to make, all of it is sent)."""
+    if not path.exists():
+        with path.open("wb") as handle:
+            for mib in range(0, gib * 1024, 64):
+                handle.seek(mib * 1024 * 1024)
+                handle.write(os.urandom(1024 * 1024))
+            handle.truncate(gib * 1024 * 1024 * 1024)
+    return path
+
+
+def run_memory_upload(setup: Setup, tool: str, round_: int) -> dict[str, Any]:
+    source = _sparse_file(setup.work / "data" / "huge.bin", setup.args.memory_gib)
+    spec = setup.spec(False, tool=tool, workload="large-upload", source=str(source), name="memory/huge.bin")
+    return measure_library(setup, spec)
+
+
+def run_memory_download(setup: Setup, tool: str, round_: int) -> dict[str, Any]:
+    target = setup.work / "out-huge.bin"
+    spec = setup.spec(False, tool=tool, workload="large-download", name="memory/huge.bin", target=str(target))
+    try:
+        result = measure_library(setup, spec)
+        if _sha1(target) != _sha1(setup.work / "data" / "huge.bin"):
+            raise SystemExit("the huge download differs from its source")
+        return result
+    finally:
+        target.unlink(missing_ok=True)
+        _delete_all(setup, "memory/huge.bin")
+        (setup.work / "data" / "huge.bin").unlink(missing_ok=True)
+
+
+def run_memory_sync(setup: Setup, tool: str, round_: int) -> dict[str, Any]:
+    folder = setup.work / "data" / "many"
+    if not folder.exists():
+        for index in range(setup.args.memory_files):
+            path = folder / f"d{index // 1000:03d}" / f"f{index % 1000:03d}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"%d" % index)
+    spec = setup.spec(False, tool=tool, workload="library-sync", direction="up", local=str(folder))
+    result = measure_library(setup, {**spec, "remote": "many"})
+    if result["amount"] != setup.args.memory_files:
+        raise SystemExit(f"the sync moved {result['amount']} files")
+    return result
+
+
+MEMORY_GROUPS = (
+    Group("memory-upload", "memory: upload_local_file 10 GiB", ("b2kit",), run_memory_upload, rounds=1),
+    Group(
+        "memory-download", "memory: download 10 GiB, SHA-1 checked", ("b2kit",), run_memory_download, rounds=1
+    ),
+    Group("memory-sync", "memory: library sync up of 100,000 files", ("b2kit",), run_memory_sync, rounds=1),
+)
+
+
+def _sized(group: Group, args: argparse.Namespace) -> Group:
+    """The group with the sizes of this run in its title."""
+    title = group.title.replace("1,000 x", f"{args.sync_files:,} x").replace(
+        "2,000 x", f"{args.small_files:,} x"
+    )
+    title = title.replace("10,000 names", f"{args.ls_names:,} names").replace(
+        "1 GiB", f"{args.large_mib} MiB"
+    )
+    title = title.replace("10 GiB", f"{args.memory_gib} GiB").replace(
+        "100,000 files", f"{args.memory_files:,} files"
+    )
+    return dataclasses.replace(group, title=title)
+
+
 # --- report ------------------------------------------------------------------------------------------------
 
 
@@ -511,8 +582,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     names = [group.name for group in GROUPS]
-    parser.add_argument("--groups", nargs="+", choices=names, default=names)
+    memory_names = [group.name for group in MEMORY_GROUPS]
+    parser.add_argument("--groups", nargs="+", choices=names + memory_names, default=names)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--memory", action="store_true", help="also the memory groups (10 GiB, 100,000 files)"
+    )
+    parser.add_argument("--memory-gib", type=int, default=10)
+    parser.add_argument("--memory-files", type=int, default=100_000)
     parser.add_argument("--rtt-ms", type=float, default=50.0)
     parser.add_argument("--sync-files", type=int, default=1000)
     parser.add_argument("--small-files", type=int, default=2000)
@@ -529,11 +606,12 @@ def main() -> None:
     services = start_services(work, args.rtt_ms)
     try:
         setup = prepare(work, services, args)
-        groups = [group for group in GROUPS if group.name in args.groups]
+        wanted = set(args.groups) | (set(memory_names) if args.memory else set())
+        groups = [_sized(group, args) for group in (*GROUPS, *MEMORY_GROUPS) if group.name in wanted]
         results: dict[str, dict[str, list[dict[str, Any]]]] = {}
         for group in groups:
             runs = results.setdefault(group.name, {tool: [] for tool in group.tools})
-            for round_ in range(args.rounds):
+            for round_ in range(group.rounds or args.rounds):
                 order = group.tools if round_ % 2 == 0 else group.tools[::-1]
                 for tool in order:
                     result = group.run(setup, tool, round_)

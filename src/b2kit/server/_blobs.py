@@ -3,9 +3,9 @@
 Blob paths are derived from random ids (``blobs/ab/ab12...``), never from file names, so no B2 file name can
 reach outside the data dir. Blobs kept at about the same time share a folder (the two-hex-digit shard turns
 over every ``_BLOBS_PER_SHARD`` blobs), so concurrent uploads make their renames durable with one folder
-fsync between them (:class:`_GroupFsync`, a group commit) instead of one each. Bodies of a megabyte or more
-are hashed with SHA-1 and MD5 at once: MD5 runs on a helper thread (hashlib releases the GIL) while SHA-1,
-the disk write and the next socket read run on the request's thread.
+fsync between them (:class:`~b2kit.server._group_fsync.GroupFsync`) instead of one each. Bodies of a
+megabyte or more are hashed with SHA-1 and MD5 at once: MD5 runs on a helper thread (hashlib releases the
+GIL) while SHA-1, the disk write and the next socket read run on the request's thread.
 
 A crash at any point leaves at worst an orphan temp file or an unreferenced blob, both removed at the next
 start; a blob becomes visible only once the metadata transaction that names it commits.
@@ -26,6 +26,7 @@ from typing import Any, BinaryIO, Protocol
 
 from b2kit.server import _ids
 from b2kit.server._errors import bad_request
+from b2kit.server._group_fsync import GroupFsync
 
 _BLOBS_PER_SHARD = 4096
 PARALLEL_HASH_MIN = 1024 * 1024
@@ -34,42 +35,6 @@ PARALLEL_HASH_MIN = 1024 * 1024
 
 class Readable(Protocol):
     def read(self, size: int, /) -> bytes: ...
-
-
-class _GroupFsync:
-    """Makes renames into one folder durable with as few ``fsync`` calls as the load allows.
-
-    A caller whose rename is done asks for a sync; while one runs, later callers wait for it to end and the
-    first of them syncs once for all (each rename is covered by a sync that started after it).
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-        self._changed = threading.Condition()
-        self._requested = 0
-        self._synced = 0
-        self._running = False
-
-    def sync(self) -> None:
-        with self._changed:
-            self._requested += 1
-            ticket = self._requested
-            while self._running:
-                self._changed.wait()
-            if self._synced >= ticket:
-                return
-            self._running = True
-            covered = self._requested
-        synced = False
-        try:
-            _fsync_dir(self._folder)
-            synced = True
-        finally:
-            with self._changed:
-                self._running = False
-                if synced:
-                    self._synced = max(self._synced, covered)
-                self._changed.notify_all()
 
 
 @dataclass(frozen=True)
@@ -93,7 +58,7 @@ class BlobStore:
         self._blobs.mkdir(parents=True, exist_ok=True)
         self._tmp.mkdir(parents=True, exist_ok=True)
         self._kept = itertools.count(int.from_bytes(os.urandom(2), "big") * _BLOBS_PER_SHARD)
-        self._folders: dict[str, _GroupFsync] = {}
+        self._folders: dict[str, GroupFsync] = {}
         self._folders_lock = threading.Lock()
         self._md5_threads: ThreadPoolExecutor | None = None
 
@@ -162,11 +127,11 @@ class BlobStore:
         self._group_fsync(shard).sync()
         return f"{shard}/{name}"
 
-    def _group_fsync(self, shard: str) -> _GroupFsync:
+    def _group_fsync(self, shard: str) -> GroupFsync:
         with self._folders_lock:
             group = self._folders.get(shard)
             if group is None:
-                group = self._folders[shard] = _GroupFsync(self._blobs / shard)
+                group = self._folders[shard] = GroupFsync(self._blobs / shard)
             return group
 
     def discard(self, received: ReceivedBlob) -> None:
@@ -250,11 +215,3 @@ def _copy_hashing_in_parallel(
     finally:
         if pending is not None:
             pending.result()
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
