@@ -178,3 +178,59 @@ def wire_for() -> Any:
 @pytest.fixture
 def bucket(wire: Wire) -> dict[str, Any]:
     return wire.create_bucket("test-bucket")
+
+
+@dataclass(frozen=True)
+class Stocked:
+    """What the ``stocked`` fixture put on the server."""
+
+    photos: dict[str, Any]
+    site: dict[str, Any]
+    cat: dict[str, Any]
+    readme_old: dict[str, Any]
+    readme_new: dict[str, Any]
+    hidden: dict[str, Any]
+    unfinished: dict[str, Any]
+    part_sha1s: list[str]
+    reader_key_id: str
+    reader_key: str
+
+
+@pytest.fixture
+def stocked(wire: Wire, server: LocalServer) -> Stocked:
+    """Two buckets; files in folders, two versions of one name, a hide marker, an unfinished large file
+    with two parts, a restricted key, an armed fault and a refused request in the log."""
+    from b2kit.server import FaultRule
+
+    photos = wire.create_bucket("photos")
+    site = wire.create_bucket("public-site", "allPublic", bucketInfo={"owner": "web"})
+    cat = wire.uploaded(photos["bucketId"], "pets/cat.jpg", b"meow" * 1000, info={"color": "black"})
+    wire.uploaded(photos["bucketId"], "pets/dogs/rex.jpg", b"woof" * 10)
+    readme_old = wire.uploaded(photos["bucketId"], "readme.txt", b"first")
+    readme_new = wire.uploaded(photos["bucketId"], "readme.txt", b"second version")
+    wire.uploaded(photos["bucketId"], "old.txt", b"old")
+    hidden = wire.ok("b2_hide_file", {"bucketId": photos["bucketId"], "fileName": "old.txt"})
+    wire.uploaded(site["bucketId"], "index.html", b"<h1>hi</h1>", content_type="text/html")
+    unfinished = wire.ok(
+        "b2_start_large_file",
+        {"bucketId": photos["bucketId"], "fileName": "videos/big.mp4", "contentType": "video/mp4"},
+    )
+    part_url = wire.ok("b2_get_upload_part_url", {"fileId": unfinished["fileId"]})
+    part_sha1s = []
+    for number, data in ((1, b"A" * 100_000), (2, b"B" * 100_000)):
+        sha1 = hashlib.sha1(data).hexdigest()
+        part_sha1s.append(sha1)
+        headers = {
+            "Authorization": part_url["authorizationToken"],
+            "X-Bz-Part-Number": str(number),
+            "X-Bz-Content-Sha1": sha1,
+        }
+        assert wire.request("POST", part_url["uploadUrl"], body=data, headers=headers).status == 200
+    reader_key_id, reader_key = wire.create_key(
+        ["listFiles", "readFiles"], bucketId=photos["bucketId"], namePrefix="pets/", keyName="pets-reader"
+    )
+    server.faults.add(FaultRule("b2_upload_file", status=503, times=2))
+    assert wire.call("b2_list_file_names", {"bucketId": "no-such-bucket"}).status == 400
+    return Stocked(
+        photos, site, cat, readme_old, readme_new, hidden, unfinished, part_sha1s, reader_key_id, reader_key
+    )

@@ -27,16 +27,6 @@ def test_helpers_other_than_health_need_the_master_key(wire, method, name):
     assert wire.request(method, f"{wire.realm}/_b2kit/{name}", headers=_basic(key_id, key)).status == 401
 
 
-def test_state_dumps_buckets_files_and_keys_without_secrets(wire, bucket, master):
-    created = wire.uploaded(bucket["bucketId"], "a.txt", info={"k": "v"})
-    key_id, key = wire.create_key(["listFiles"])
-    state = wire.request("GET", f"{wire.realm}/_b2kit/state", headers=master).json
-    assert [b["bucket_name"] for b in state["buckets"]] == ["test-bucket"]
-    assert [(f["file_id"], f["file_info"]) for f in state["files"]] == [(created["fileId"], {"k": "v"})]
-    assert key_id in [k["key_id"] for k in state["keys"]]
-    assert key not in str(state)
-
-
 def test_reset_wipes_everything_but_the_master_key(wire, server, bucket, master):
     wire.uploaded(bucket["bucketId"], "a.txt")
     key_id, key = wire.create_key(["listFiles"])

@@ -24,10 +24,25 @@ def _error_shape(reply):
 
 
 def test_unknown_endpoint_is_404(wire):
-    for path in ("/b2api/v4/b2_nope", "/nothing", "/b2api/v9/b2_list_buckets", "/", "/_b2kit/nope"):
+    for path in ("/b2api/v4/b2_nope", "/nothing", "/b2api/v9/b2_list_buckets", "/_b2kit/nope"):
         reply = wire.request("POST", wire.realm + path, headers={"Authorization": wire.token})
         assert (reply.status, reply.code) == (404, "not_found"), path
         _error_shape(reply)
+
+
+def test_root_redirects_a_browser_to_the_console_served_from_the_package(wire):
+    root = wire.request("GET", wire.realm + "/")
+    assert (root.status, root.header("Location")) == (302, "/_b2kit/console")
+    page = wire.request("GET", wire.realm + "/_b2kit/console")
+    assert page.status == 200 and page.header("Content-Type") == "text/html; charset=utf-8"
+    assert b"<title>b2kit server console</title>" in page.body
+    assert page.header("Content-Security-Policy").startswith("default-src 'self'")
+    for asset, kind in (("console.js", "text/javascript"), ("console.css", "text/css")):
+        reply = wire.request("GET", f"{wire.realm}/_b2kit/{asset}")
+        assert reply.status == 200 and reply.header("Content-Type").startswith(kind) and reply.body
+    refused = wire.request("POST", wire.realm + "/")
+    assert (refused.status, refused.code) == (405, "method_not_allowed")
+    _error_shape(refused)
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])

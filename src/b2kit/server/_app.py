@@ -14,6 +14,7 @@ from b2kit.server._blobs import BlobStore
 from b2kit.server._config import ServerConfig
 from b2kit.server._errors import B2Error
 from b2kit.server._faults import FaultInjector
+from b2kit.server._request_log import RequestLog
 from b2kit.server._state import Account, State
 
 log = logging.getLogger("b2kit.server")
@@ -40,6 +41,7 @@ class App:
         self._uploading: set[str] = set()
         self._uploading_lock = threading.Lock()
         self.faults = FaultInjector(endpoints)
+        self.requests = RequestLog(config.request_log_size)
 
     @staticmethod
     def now_ms() -> int:
@@ -57,6 +59,14 @@ class App:
         finally:
             with self._uploading_lock:
                 self._uploading.discard(token)
+
+    def reset(self) -> None:
+        """Wipe buckets, files, parts, keys and tokens (only the master key survives), disarm every fault and
+        empty the request log: the server is as new, on the same port and key."""
+        self.state.reset()
+        self.blobs.remove_all()
+        self.faults.clear()
+        self.requests.clear()
 
     def expire_account_tokens(self) -> int:
         """Make every account token issued so far expired (``expired_auth_token`` from now on)."""

@@ -9,6 +9,7 @@ from b2kit import _protocol as p
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_BLOCK_SIZE = 1024 * 1024
+DEFAULT_REQUEST_LOG_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class ServerConfig:
 
     ``data_dir=None`` means "ephemeral": a temporary directory removed when the server stops.
     ``key_id``/``key`` replace the master key stored in the data dir; when absent the stored one is used
-    (and created on first start).
+    (and created on first start). ``request_log_size`` is how many recent requests ``requests()`` keeps.
     """
 
     host: str = DEFAULT_HOST
@@ -29,6 +30,7 @@ class ServerConfig:
     recommended_part_size: int = p.RECOMMENDED_PART_SIZE
     token_ttl_seconds: int = p.ACCOUNT_TOKEN_TTL_SECONDS
     block_size: int = DEFAULT_BLOCK_SIZE
+    request_log_size: int = DEFAULT_REQUEST_LOG_SIZE
 
     def problems(self) -> list[str]:
         """What is inconsistent in this configuration (empty when it is usable)."""
@@ -43,6 +45,8 @@ class ServerConfig:
             found.append("recommended part size must be at least the absolute minimum part size")
         if self.token_ttl_seconds < 1:
             found.append("token lifetime must be positive")
+        if self.request_log_size < 0:
+            found.append("request log size must not be negative")
         if self.block_size < 4096:
             found.append("block size must be at least 4096 bytes")
         return found

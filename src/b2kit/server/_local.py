@@ -6,6 +6,7 @@ import dataclasses
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -13,9 +14,14 @@ from typing import Any
 from b2kit.server import _routes
 from b2kit.server._app import App
 from b2kit.server._config import ServerConfig
+from b2kit.server._data_dir_lock import DataDirLock
 from b2kit.server._faults import FaultInjector
 from b2kit.server._http._server import B2HTTPServer
+from b2kit.server._inspection import ServerState
 from b2kit.server._lifecycle import Scheduler
+from b2kit.server._request_log import RequestRecord
+from b2kit.server._snapshot import StateQuery, read_state
+from b2kit.server._start_errors import describe_bind_error
 
 
 class LocalServer:
@@ -38,16 +44,30 @@ class LocalServer:
         self._http: B2HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lifecycle: Scheduler | None = None
+        self._lock: DataDirLock | None = None
+        self._request_listeners: list[Callable[[RequestRecord], None]] = []
 
     def start(self) -> LocalServer:
+        """Lock the data dir, open it and listen. On failure (``ServerStartError`` for a busy port or a data
+        dir in use) nothing is left behind: the lock is released and an ephemeral data dir removed."""
         if self._app is not None:
             raise RuntimeError("the server is already running")
-        app = App(self.config, self.data_dir, _routes.fault_targets())
+        try:
+            self._lock = DataDirLock(self.data_dir).acquire()
+            app = App(self.config, self.data_dir, _routes.fault_targets())
+        except BaseException:
+            self._cleanup()
+            raise
         try:
             http = B2HTTPServer((self.config.host, self.config.port), app, _routes.ROUTES)
-        except BaseException:
+        except BaseException as exc:
             app.close()
+            self._cleanup()
+            if isinstance(exc, OSError):
+                raise describe_bind_error(exc, self.config.host, self.config.port) from exc
             raise
+        for listener in self._request_listeners:
+            app.requests.add_listener(listener)
         host, port = http.server_address[:2]
         app.realm = f"http://{_url_host(str(host))}:{port}"
         self._app, self._http = app, http
@@ -89,6 +109,26 @@ class LocalServer:
         """This server's fault injection, e.g. ``s.faults.add(FaultRule("b2_upload_file", times=2))``."""
         return self._running.faults
 
+    def on_request(self, listener: Callable[[RequestRecord], None]) -> None:
+        """Call ``listener`` with each request answered from now on, on its request thread (keep it quick)."""
+        self._request_listeners.append(listener)
+        if self._app is not None:
+            self._app.requests.add_listener(listener)
+
+    def requests(self, limit: int | None = None) -> list[RequestRecord]:
+        """The most recent requests (up to ``limit``; the server keeps ``request_log_size``), oldest first."""
+        return self._running.requests.entries(limit)
+
+    def state(self, bucket_name: str | None = None) -> ServerState:
+        """What the server holds now (one bucket's files only with ``bucket_name``): buckets, file versions
+        with hide markers, unfinished large files and their parts, keys without secrets."""
+        app = self._running
+        return read_state(app.state, StateQuery(bucket_name=bucket_name)).state
+
+    def reset(self) -> None:
+        """Wipe buckets, files and keys (the master key stays), disarm faults, empty the request log."""
+        self._running.reset()
+
     def expire_tokens(self) -> int:
         """Expire every account token issued so far; returns how many."""
         return self._running.expire_account_tokens()
@@ -106,6 +146,13 @@ class LocalServer:
         if self._app is not None:
             self._app.close()
         self._http = self._thread = self._app = None
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        """Release the data dir lock; remove an ephemeral data dir."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
         if self._temp_dir is not None:
             shutil.rmtree(self._temp_dir, ignore_errors=True)
 

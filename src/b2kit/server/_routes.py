@@ -4,7 +4,8 @@
   one when shapes differ. Extra path segments after the name (``b2_upload_part/<fileId>/<opaque>``) arrive
   in ``request.path_args``.
 - ``/file/<bucket>/<name>`` reaches ``ROUTES[(FILE, "b2_download_file_by_name")]``; ``/_b2kit/<name>``
-  reaches ``ROUTES[(ADMIN, name)]`` (test helpers, never faulted).
+  reaches ``ROUTES[(ADMIN, name)]`` (test helpers and the web console, never faulted); ``/`` reaches
+  ``ROUTES[(ADMIN, "/")]`` (a redirect to the console).
 - ``params="json"``: POST bodies are parsed as a JSON object and GET query strings are coerced; handlers read
   them with the typed getters of ``request.params``. ``params="raw"``: the handler reads ``request.body``
   itself (uploads), in blocks.
@@ -24,10 +25,12 @@ from b2kit.server._handlers import (
     _admin,
     _authorize,
     _buckets,
+    _console,
     _copy,
     _download_auth,
     _downloads,
     _files,
+    _inspect,
     _keys,
     _large_files,
     _listing,
@@ -75,10 +78,15 @@ _TABLE = (
     Endpoint(API, "b2_get_bucket_notification_rules", _notifications.get_bucket_notification_rules),
     Endpoint(ADMIN, "health", _admin.health, _GET),
     Endpoint(ADMIN, "reset", _admin.reset, _POST),
-    Endpoint(ADMIN, "state", _admin.state, _GET),
+    Endpoint(ADMIN, "state", _inspect.state, _GET),
     Endpoint(ADMIN, "expire-tokens", _admin.expire_tokens, _POST),
     Endpoint(ADMIN, "lifecycle", _admin.lifecycle, _POST),
     Endpoint(ADMIN, "faults", _admin.faults, frozenset({"GET", "POST", "DELETE"})),
+    Endpoint(ADMIN, "requests", _inspect.requests, _GET),
+    Endpoint(ADMIN, "console", _console.page, _GET),
+    Endpoint(ADMIN, "console.js", _console.script, _GET),
+    Endpoint(ADMIN, "console.css", _console.style, _GET),
+    Endpoint(ADMIN, "/", _console.root, _GET),
 )
 
 

@@ -18,17 +18,9 @@ def health(request: Request) -> dict[str, Any]:
 
 
 def reset(request: Request) -> dict[str, Any]:
-    """Wipe buckets, files, parts, keys and tokens; only the master key survives."""
     require_master(request)
-    request.app.state.reset()
-    request.app.blobs.remove_all()
+    request.app.reset()
     return {"status": "reset"}
-
-
-def state(request: Request) -> dict[str, Any]:
-    """A JSON dump of buckets, file versions (with parts) and keys (without secrets)."""
-    require_master(request)
-    return {"accountId": request.app.account.account_id, **request.app.state.dump()}
 
 
 def expire_tokens(request: Request) -> dict[str, Any]:

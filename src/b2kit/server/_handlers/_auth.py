@@ -115,10 +115,20 @@ def check_key(key: Key | None, secret: str, now_ms: int) -> Key:
     return key
 
 
+MASTER_KEY_NEEDED = (
+    "the /_b2kit/ helpers need the server's master key as HTTP Basic auth (user: master key id, "
+    "password: master key; `b2kit server` prints both, LocalServer has .key_id and .key)"
+)
+
+
 def require_master(request: Request) -> None:
-    """401 unless the ``/_b2kit/`` helper call carries the master key as Basic auth."""
-    key_id, key = basic_credentials(request.authorization)
+    """401 unless the ``/_b2kit/`` helper call carries the master key as Basic auth; the message says what
+    is needed (not the ``b2_authorize_account`` wording of ``basic_credentials``)."""
+    try:
+        key_id, key = basic_credentials(request.authorization)
+    except B2Error as exc:
+        raise unauthorized(MASTER_KEY_NEEDED) from exc
     owner = request.app.account
     ok_id = key_id in (owner.master_key_id, owner.account_id)
     if not (ok_id and hmac.compare_digest(key.encode(), owner.master_key.encode())):
-        raise unauthorized("the /_b2kit/ helpers need the master key (Basic auth)")
+        raise unauthorized(f"wrong key: {MASTER_KEY_NEEDED}")

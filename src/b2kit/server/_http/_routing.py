@@ -42,4 +42,6 @@ def locate(segments: list[str]) -> tuple[str, str, str, tuple[str, ...]]:
         return FILE, "", "b2_download_file_by_name", (segments[2], "/".join(segments[3:]))
     if len(segments) == 3 and segments[:2] == ["", "_b2kit"]:
         return ADMIN, "", segments[2], ()
+    if segments == ["", ""]:  # "/": the console's front door
+        return ADMIN, "", "/", ()
     return API, "", "", ()

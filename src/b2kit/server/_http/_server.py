@@ -8,12 +8,15 @@ the answer.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import re
 import socket
 import threading
+import time
 import urllib.parse
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -23,7 +26,9 @@ from b2kit.server._errors import B2Error, bad_request
 from b2kit.server._http import _dispatch
 from b2kit.server._http._exchange import Body, BodyPiece, Request, Response, json_response
 from b2kit.server._http._params import Params
-from b2kit.server._http._routing import Endpoint, RouteTable, locate
+from b2kit.server._http._request_subject import SubjectResolver
+from b2kit.server._http._routing import ADMIN, FILE, Endpoint, RouteTable, locate
+from b2kit.server._request_log import RequestRecord
 from b2kit.server._slices import FileSlice
 
 log = logging.getLogger("b2kit.server")
@@ -55,6 +60,7 @@ class B2HTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], app: App, routes: RouteTable) -> None:
         self.app = app
         self.routes = routes
+        self.subjects = SubjectResolver(app.state)
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__(address, B2RequestHandler)
@@ -99,6 +105,8 @@ class B2RequestHandler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = _SOCKET_TIMEOUT_SECONDS
     server: B2HTTPServer
+    _finishing: Callable[[int], None] | None = None  # set per request by _dispatch (not by send_error)
+    _bytes_out = 0
 
     def setup(self) -> None:
         super().setup()
@@ -106,18 +114,64 @@ class B2RequestHandler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _dispatch(self) -> None:
+        started, arrived_ms = time.monotonic(), App.now_ms()
         self._body: Body | None = None
+        self._request: Request | None = None
+        self._namespace = ""
+        self._bytes_out = 0
+        self._finishing = None
+        code = None
         try:
             response = self._answer()
         except B2Error as error:
-            response = error_response(error)
+            response, code = error_response(error), error.code
         except (TimeoutError, ConnectionError):
             self.close_connection = True
             return
         except Exception:
             log.exception("internal error answering %s %s", self.command, self.path)
-            response = error_response(B2Error(500, p.INTERNAL_ERROR, "internal server error"))
+            code = p.INTERNAL_ERROR
+            response = error_response(B2Error(500, code, "internal server error"))
+        self._finishing = functools.partial(self._record, arrived_ms, started, response.status, code)
         self._send(response)
+        self._finish(0)  # not recorded yet when the answer was cut short
+
+    def _finish(self, last_piece: int) -> None:
+        """Record the exchange right before the write that completes the answer (``last_piece`` bytes), so
+        a client holding its answer always finds the request in the log."""
+        if self._finishing is not None:
+            finishing, self._finishing = self._finishing, None
+            finishing(self._bytes_out + last_piece)
+
+    def _record(self, arrived_ms: int, started: float, status: int, code: str | None, bytes_out: int) -> None:
+        """Add this exchange to the server's request log (names and sizes only, never credentials)."""
+        request = self._request
+        if self._namespace == ADMIN and self.command == "GET":
+            return  # health checks, state, console polls: looking at the server is not traffic to log
+        if request is None:
+            endpoint = "/".join(urllib.parse.urlsplit(self.path).path.split("/")[:4])[:100]
+            bucket_name = file_name = None
+        else:
+            endpoint = f"_b2kit/{request.endpoint}" if self._namespace == ADMIN else request.endpoint
+            subject = self.server.subjects.subject(request, self._namespace == FILE)
+            bucket_name, file_name = subject.bucket_name, subject.file_name
+        body = self._body
+        record = RequestRecord(
+            time_ms=arrived_ms,
+            method=self.command,
+            endpoint=endpoint,
+            bucket_name=bucket_name,
+            file_name=file_name,
+            status=status,
+            code=code,
+            bytes_in=0 if body is None else body.length - body.remaining,
+            bytes_out=bytes_out,
+            milliseconds=(time.monotonic() - started) * 1000,
+        )
+        try:
+            self.server.app.requests.record(record)
+        except Exception:  # a failing listener (closed stdout) must not break the connection
+            log.exception("request log listener failed")
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
 
@@ -150,6 +204,7 @@ class B2RequestHandler(BaseHTTPRequestHandler):
             headers=self.headers,
             body=self._body,
         )
+        self._request, self._namespace = request, namespace
         return request, target
 
     def _content_length(self) -> int:
@@ -214,19 +269,43 @@ class B2RequestHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0" if error_on_head else str(response.content_length))
             if self.close_connection:
                 self.send_header("Connection", "close")
+            if head or response.content_length == 0:
+                self._finish(0)
             self.end_headers()
             if head:
                 return
             if response.stream is not None:
-                for piece in response.stream():
-                    self._write(piece)
+                self._write_stream(response.stream())
             else:
+                self._finish(len(response.body))
                 self.wfile.write(response.body)
+                self._bytes_out += len(response.body)
         except (TimeoutError, ConnectionError):
             self.close_connection = True
         except OSError as exc:  # e.g. a blob deleted by a concurrent delete after the headers went out
             log.warning("%s %s: body cut short: %s", self.command, self.path.split("?")[0], exc)
             self.close_connection = True
+
+    def _write_stream(self, pieces: Iterable[BodyPiece]) -> None:
+        """Send the pieces, calling ``_finish`` before the last one (one piece of look-ahead). A stream that
+        fails (a download cut short on purpose) still sends every piece it yielded before failing."""
+        iterator = iter(pieces)
+        held: BodyPiece | None = None
+        while True:
+            try:
+                piece = next(iterator)
+            except StopIteration:
+                break
+            except BaseException:
+                if held is not None:
+                    self._write(held)
+                raise
+            if held is not None:
+                self._write(held)
+            held = piece
+        self._finish(0 if held is None else len(held))
+        if held is not None:
+            self._write(held)
 
     def _write(self, piece: BodyPiece) -> None:
         """Send one body piece; a file slice goes with ``sendfile`` (no copy through Python).
@@ -237,12 +316,14 @@ class B2RequestHandler(BaseHTTPRequestHandler):
         """
         if not isinstance(piece, FileSlice):
             self.wfile.write(piece)
+            self._bytes_out += len(piece)
             return
         if piece.count == 0:  # sendfile refuses a count of 0
             return
         self.wfile.flush()
         with piece.opened() as file:
             sent = self.connection.sendfile(file, piece.offset, piece.count)
+        self._bytes_out += sent
         if sent != piece.count:
             raise ConnectionAbortedError(f"sent {sent} of {piece.count} bytes of {piece.path.name}")
 

@@ -6,12 +6,10 @@ something), calls the typed tables on it and gets records back; it never sees SQ
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from b2kit.server._state._account import Account, open_account
 from b2kit.server._state._buckets import Buckets
@@ -22,10 +20,6 @@ from b2kit.server._state._notification_rules import NotificationRules
 from b2kit.server._state._parts import Parts
 from b2kit.server._state._tokens import Tokens
 
-_JSON_COLUMNS = frozenset(
-    {"bucket_info", "cors_rules", "lifecycle_rules", "default_sse", "default_retention", "replication"}
-    | {"options", "file_info", "sse", "capabilities", "bucket_ids", "rule"}
-)
 _WIPED_TABLES = ("large_file_parts", "notification_rules", "files", "buckets", "tokens")
 
 
@@ -79,29 +73,5 @@ class State:
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM keys WHERE is_master = 0")
 
-    def dump(self) -> dict[str, list[dict[str, Any]]]:
-        """Every bucket, file version, part, key (without its secret) and notification rule, as stored."""
-        with self._db.read() as conn:
-            dumped = {
-                "buckets": _rows(conn, "SELECT * FROM buckets ORDER BY bucket_name"),
-                "files": _rows(conn, "SELECT * FROM files ORDER BY bucket_id, file_name, seq"),
-                "largeFileParts": _rows(conn, "SELECT * FROM large_file_parts ORDER BY file_id, part_number"),
-                "keys": _rows(conn, "SELECT * FROM keys ORDER BY key_id"),
-                "notificationRules": _rows(conn, "SELECT * FROM notification_rules ORDER BY bucket_id, name"),
-            }
-        for key in dumped["keys"]:
-            key.pop("secret")
-        return dumped
-
     def close(self) -> None:
         self._db.close()
-
-
-def _rows(conn: sqlite3.Connection, query: str) -> list[dict[str, Any]]:
-    """Rows as dicts, JSON columns decoded."""
-    rows = [dict(row) for row in conn.execute(query)]
-    for row in rows:
-        for column in _JSON_COLUMNS & row.keys():
-            if row[column] is not None:
-                row[column] = json.loads(row[column])
-    return rows
