@@ -177,22 +177,31 @@ class DownloadedFile:
         return response
 
     def _expected_sha1(self) -> str | None:
-        """The SHA-1 to check, when this download covers the whole file and one is known."""
-        if self._span.first != 0 or self._span.length != self._version.size:
-            return None
-        sha1 = self._version.content_sha1
-        if sha1 is None or sha1 == "none":
-            sha1 = self._version.file_info.get(LARGE_FILE_SHA1_INFO_KEY)
-        if sha1 is None or len(sha1) != SHA1_HEX_LENGTH:
-            return None
-        return sha1.lower()
+        return expected_sha1(self._version, self._span)
 
     def _check(self, received: int, actual_sha1: str | None) -> None:
-        if received != self._span.length:
-            raise TruncatedOutput(received, self._span.length)
-        expected = self._expected_sha1()
-        if expected is not None and actual_sha1 is not None and actual_sha1 != expected:
-            raise ChecksumMismatch("sha1", expected, actual_sha1)
+        check_download(self._version, self._span, received, actual_sha1)
+
+
+def expected_sha1(version: DownloadVersion, span: ByteSpan) -> str | None:
+    """The SHA-1 to check when a download of ``span`` covers the whole file and one is known."""
+    if span.first != 0 or span.length != version.size:
+        return None
+    sha1 = version.content_sha1
+    if sha1 is None or sha1 == "none":
+        sha1 = version.file_info.get(LARGE_FILE_SHA1_INFO_KEY)
+    if sha1 is None or len(sha1) != SHA1_HEX_LENGTH:
+        return None
+    return sha1.lower()
+
+
+def check_download(version: DownloadVersion, span: ByteSpan, received: int, actual_sha1: str | None) -> None:
+    """TruncatedOutput when fewer bytes than ``span`` came, ChecksumMismatch when the SHA-1 differs."""
+    if received != span.length:
+        raise TruncatedOutput(received, span.length)
+    expected = expected_sha1(version, span)
+    if expected is not None and actual_sha1 is not None and actual_sha1 != expected:
+        raise ChecksumMismatch("sha1", expected, actual_sha1)
 
 
 class DownloadManager:

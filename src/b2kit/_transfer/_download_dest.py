@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 
+from b2kit._models import DownloadVersion
 from b2kit._transfer._download import DownloadedFile, atomic_local_file, mod_time_millis
 from b2kit._transfer._progress import AbstractProgressListener
 
@@ -199,27 +200,35 @@ def download_to_destination(
 ) -> dict[str, Any]:
     """Write ``downloaded`` into ``download_dest``; returns the seed-era metadata dict of the file."""
     version = downloaded.download_version
-    partial = version.content_length != version.size
-    sha1 = version.content_sha1 or "none"
-    with (
-        downloaded,
-        download_dest.make_file_context(
-            version.id_,
-            version.file_name,
-            version.content_length,
-            version.content_type,
-            sha1,
-            version.file_info,
-            mod_time_millis(version),
-            range_=version.range_ if partial else None,
-        ) as handle,
-    ):
+    with downloaded, destination_file(download_dest, version) as handle:
         downloaded.save(handle)
+    return destination_metadata(version)
+
+
+def destination_file(
+    download_dest: AbstractDownloadDestination, version: DownloadVersion
+) -> AbstractContextManager[IO[bytes]]:
+    """The file context ``download_dest`` gives for ``version`` (ranged when the download is partial)."""
+    partial = version.content_length != version.size
+    return download_dest.make_file_context(
+        version.id_,
+        version.file_name,
+        version.content_length,
+        version.content_type,
+        version.content_sha1 or "none",
+        version.file_info,
+        mod_time_millis(version),
+        range_=version.range_ if partial else None,
+    )
+
+
+def destination_metadata(version: DownloadVersion) -> dict[str, Any]:
+    """The seed-era metadata dict of a downloaded file version."""
     return {
         "fileId": version.id_,
         "fileName": version.file_name,
         "contentType": version.content_type,
         "contentLength": version.content_length,
-        "contentSha1": sha1,
+        "contentSha1": version.content_sha1 or "none",
         "fileInfo": dict(version.file_info),
     }

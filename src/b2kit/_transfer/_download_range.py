@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from b2kit._exceptions import B2Error, TruncatedOutput, UnexpectedCloudBehaviour
@@ -54,21 +54,25 @@ class RangeFetcher:
         """GET ``span``; checks the answer serves the same file id and exactly that range."""
         response = self._session.download(DownloadFile(self._url, (span.first, span.last), self._encryption))
         try:
-            served = DownloadVersion.from_response_headers(response.headers)
-            if served.id_ != self._version.id_:
-                raise UnexpectedCloudBehaviour(
-                    f"{self._version.file_name} changed during the download "
-                    f"(file id {self._version.id_} became {served.id_})"
-                )
-            if served.range_[0] != span.first or served.content_length != span.length:
-                raise UnexpectedCloudBehaviour(
-                    f"asked for bytes {span.first}-{span.last}, got {served.content_length} bytes "
-                    f"from {served.range_[0]}"
-                )
+            check_served(self._version, span, response.headers)
         except BaseException:
             response.close()
             raise
         return response
+
+
+def check_served(version: DownloadVersion, span: ByteSpan, headers: Mapping[str, str]) -> None:
+    """Refuse a ranged answer about another version of the file or another range (any transport)."""
+    served = DownloadVersion.from_response_headers(headers)
+    if served.id_ != version.id_:
+        raise UnexpectedCloudBehaviour(
+            f"{version.file_name} changed during the download (file id {version.id_} became {served.id_})"
+        )
+    if served.range_[0] != span.first or served.content_length != span.length:
+        raise UnexpectedCloudBehaviour(
+            f"asked for bytes {span.first}-{span.last}, got {served.content_length} bytes "
+            f"from {served.range_[0]}"
+        )
 
 
 def read_span(

@@ -9,11 +9,12 @@ tokens or keys).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -86,23 +87,57 @@ class RetryPolicy:
         :meth:`is_retryable`); an error that is not is re-raised unchanged. When attempts or time run out,
         the last error is re-raised, or ``give_up(errors)`` (every attempt's error) when given.
         """
-        may_retry = retryable or self.is_retryable
         started = clock()
         errors: list[B2Error] = []
         while True:
             try:
                 return operation()
             except B2Error as error:
-                errors.append(error)
-                if not may_retry(error):
-                    raise
-                wait = self.delay(len(errors), error, rand())
-                if len(errors) >= self.max_attempts or clock() - started + wait > self.time_budget:
-                    if give_up is None:
-                        raise
-                    raise give_up(errors) from error
-                logger.debug("%s failed (%s); retry %d in %.2f s", description, error, len(errors), wait)
-                sleep(wait)
+                sleep(self._wait_after(errors, error, retryable, give_up, clock() - started, rand(), description))
+
+    async def run_async(
+        self,
+        operation: Callable[[], Awaitable[T]],
+        *,
+        description: str,
+        retryable: Callable[[B2Error], bool] | None = None,
+        give_up: Callable[[list[B2Error]], B2Error] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] = random.random,
+    ) -> T:
+        """:meth:`run` for asyncio (b2kit.aio): the same decisions, waiting with ``asyncio.sleep``."""
+        started = clock()
+        errors: list[B2Error] = []
+        while True:
+            try:
+                return await operation()
+            except B2Error as error:
+                wait = self._wait_after(errors, error, retryable, give_up, clock() - started, rand(), description)
+                await sleep(wait)
+
+    def _wait_after(
+        self,
+        errors: list[B2Error],
+        error: B2Error,
+        retryable: Callable[[B2Error], bool] | None,
+        give_up: Callable[[list[B2Error]], B2Error] | None,
+        elapsed: float,
+        rand: float,
+        description: str,
+    ) -> float:
+        """Record ``error`` and return the pause before the next attempt, or raise: ``error`` itself when it
+        is not retryable or attempts or time ran out (``give_up(errors)`` then, when given)."""
+        errors.append(error)
+        if not (retryable or self.is_retryable)(error):
+            raise error
+        wait = self.delay(len(errors), error, rand)
+        if len(errors) >= self.max_attempts or elapsed + wait > self.time_budget:
+            if give_up is None:
+                raise error
+            raise give_up(errors) from error
+        logger.debug("%s failed (%s); retry %d in %.2f s", description, error, len(errors), wait)
+        return wait
 
 
 DEFAULT_RETRY_POLICY = RetryPolicy()

@@ -1,0 +1,345 @@
+"""Async downloads: :class:`AsyncDownloadedFile`, streamed, resumed and checked like the sync ones.
+
+The same rules as :mod:`b2kit._transfer._download`, with its functions: the answer's headers become a
+:class:`~b2kit._models.DownloadVersion`; a body that breaks is requested again from where it stopped (same
+file id required, :func:`~b2kit._transfer._download_range.check_served`); length and whole-file SHA-1 are
+checked (:func:`~b2kit._transfer._download.check_download`); ``save_to`` writes a temporary file beside the
+destination and renames it into place only when every check passed
+(:func:`~b2kit._transfer._download.atomic_local_file`), so a failed or cancelled download leaves no partial
+destination. Large saves run parallel ranged streams as tasks (the sync client's
+:meth:`~b2kit._transfer._download.DownloadManager.parallel_plan` decides stripes and streams); file writes and
+SHA-1 run in the executor, in order, so the event loop never waits on the disk or on hashing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
+from types import TracebackType
+from typing import IO, Any, Final, TypeVar
+
+from b2kit._exceptions import B2Error, InvalidRange, TruncatedOutput
+from b2kit._models import DownloadVersion, EncryptionSetting
+from b2kit._transfer._download import (
+    DownloadManager,
+    atomic_local_file,
+    check_download,
+    expected_sha1,
+    mod_time_millis,
+)
+from b2kit._transfer._download_dest import AbstractDownloadDestination, destination_file, destination_metadata
+from b2kit._transfer._download_range import MAX_RESUMES, ByteSpan, check_served
+from b2kit._transfer._parallel_save import CHUNK_SIZE, ParallelPlan
+from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
+from b2kit._wire import DownloadFile
+from b2kit.aio._session import AsyncB2Session
+from b2kit.aio._tasks import task_group
+from b2kit.aio._transport import AsyncResponse
+
+logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+HASH_QUEUE_CHUNKS: Final = 4
+"""Received chunks one stream may have waiting for the in-order SHA-1 (bounds a parallel save's memory)."""
+
+
+INLINE_WORK_BYTES: Final = 128 * 1024
+"""Chunks up to this size are hashed and written on the loop (well under a millisecond); larger ones in the
+executor."""
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
+
+
+class _Source:
+    """Opens byte ranges of one file version (the async twin of the sync RangeFetcher)."""
+
+    def __init__(
+        self,
+        session: AsyncB2Session,
+        url: str,
+        version: DownloadVersion,
+        encryption: EncryptionSetting | None,
+    ) -> None:
+        self.session = session
+        self.url = url
+        self.version = version
+        self.encryption = encryption
+
+    async def open(self, span: ByteSpan) -> AsyncResponse:
+        response = await self.session.download(
+            DownloadFile(self.url, (span.first, span.last), self.encryption)
+        )
+        try:
+            check_served(self.version, span, response.headers)
+        except BaseException:
+            response.close()
+            raise
+        return response
+
+    async def read_span(
+        self, span: ByteSpan, chunk_size: int, response: AsyncResponse | None = None
+    ) -> AsyncIterator[bytes]:
+        """Exactly ``span.length`` bytes, resuming with a range request when the body breaks (as the sync
+        ``read_span``); the response is always closed, also when the reading task is cancelled."""
+        position, current, failures = span.first, response, 0
+        try:
+            while position <= span.last:
+                if current is None:
+                    current = await self.open(ByteSpan(position, span.last))
+                try:
+                    data = await current.read(min(chunk_size, span.last - position + 1))
+                except B2Error as exc:
+                    if not exc.should_retry_http():
+                        raise
+                    data = b""
+                if data:
+                    position += len(data)
+                    failures = 0
+                    yield data
+                    continue
+                failures += 1
+                current.close()
+                current = None
+                if failures > MAX_RESUMES:
+                    raise TruncatedOutput(position - span.first, span.length)
+                logger.debug("download body broke at byte %d; resuming with a range request", position)
+        finally:
+            if current is not None:
+                current.close()
+
+
+class AsyncDownloadedFile:
+    """A download whose body has not been read yet; read it once with one of the methods below.
+
+    ``async with`` it (or call :meth:`close`) so the connection is released even when the body is not read.
+    """
+
+    def __init__(
+        self,
+        source: _Source,
+        response: AsyncResponse,
+        plan: Callable[[int, bool], ParallelPlan | None],
+        executor: Executor,
+        progress_listener: AbstractProgressListener | None,
+    ) -> None:
+        self._source = source
+        self._version = source.version
+        self._response: AsyncResponse | None = response
+        self._plan = plan
+        self._executor = executor
+        self._reporter = ProgressReporter(progress_listener, self._version.content_length)
+        first = self._version.range_[0]
+        self._span = ByteSpan(first, first + self._version.content_length - 1)
+        self._consumed = False
+
+    @property
+    def download_version(self) -> DownloadVersion:
+        """Metadata of the file version being downloaded."""
+        return self._version
+
+    @property
+    def content_length(self) -> int:
+        """Bytes this download delivers (the range length for a ranged download)."""
+        return self._version.content_length
+
+    async def iter_content(self, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
+        """The body in chunks; length and (whole-file) SHA-1 are checked after the last chunk."""
+        response = self._take_response()
+        sha1 = hashlib.sha1(usedforsecurity=False) if expected_sha1(self._version, self._span) else None
+        received = 0
+        try:
+            async for chunk in self._source.read_span(self._span, chunk_size, response):
+                if sha1 is not None:
+                    await self._hash(sha1, chunk)
+                received += len(chunk)
+                self._reporter.add(len(chunk))
+                yield chunk
+            check_download(self._version, self._span, received, sha1.hexdigest() if sha1 else None)
+        finally:
+            self._reporter.close()
+
+    async def read(self) -> bytes:
+        """The whole body in memory (only for content known to be small)."""
+        return b"".join([chunk async for chunk in self.iter_content()])
+
+    async def save(self, file: IO[bytes]) -> None:
+        """Write the body to ``file`` from its current position, in order (large chunks in the executor)."""
+        async for chunk in self.iter_content():
+            if len(chunk) <= INLINE_WORK_BYTES:
+                file.write(chunk)
+            else:
+                await self._run(file.write, chunk)
+
+    async def save_to(self, path: str | os.PathLike[str]) -> None:
+        """Write the body to ``path`` atomically: a temporary file beside it, renamed only when complete."""
+        with atomic_local_file(path, mod_time_millis(self._version)) as handle:
+            fd = handle.fileno()
+            plan = self._plan(self._span.length, expected_sha1(self._version, self._span) is not None)
+            if plan is None:
+                offset = 0
+                async for chunk in self.iter_content():
+                    await self._write(fd, chunk, offset)
+                    offset += len(chunk)
+            else:
+                await self._save_parallel(fd, plan)
+
+    async def close(self) -> None:
+        """Release the connection if the body was not read."""
+        if self._response is not None:
+            self._response.close()
+            self._response = None
+        self._reporter.close()
+
+    async def __aenter__(self) -> AsyncDownloadedFile:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    # --- internals -----------------------------------------------------------------------------------------
+
+    def _take_response(self) -> AsyncResponse | None:
+        if self._consumed:
+            raise RuntimeError("the body of this download has already been read")
+        self._consumed = True
+        response, self._response = self._response, None
+        return response
+
+    async def _run(self, function: Callable[..., _T], *args: Any) -> _T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    async def _hash(self, sha1: Any, chunk: bytes) -> None:
+        if len(chunk) <= INLINE_WORK_BYTES:
+            sha1.update(chunk)
+        else:
+            await self._run(sha1.update, chunk)
+
+    async def _write(self, fd: int, chunk: bytes, offset: int) -> None:
+        if len(chunk) <= INLINE_WORK_BYTES:
+            _pwrite_all(fd, chunk, offset)
+        else:
+            await self._run(_pwrite_all, fd, chunk, offset)
+
+    async def _save_parallel(self, fd: int, plan: ParallelPlan) -> None:
+        """Stripes fetched by ``plan.streams`` tasks and written in place; SHA-1 follows in stripe order."""
+        first_response = self._take_response()
+        stripes = self._span.split(plan.stripe_size)
+        hashing = plan.hash_sha1
+        queues: list[asyncio.Queue[bytes | None]] = [asyncio.Queue(HASH_QUEUE_CHUNKS) for _ in stripes]
+        claimed = iter(range(len(stripes)))
+        sha1 = hashlib.sha1(usedforsecurity=False)
+        received = 0
+
+        async def stream(first: AsyncResponse | None) -> None:
+            nonlocal received
+            for index in claimed:
+                stripe = stripes[index]
+                response = first if index == 0 else None
+                first = None
+                offset = stripe.first - self._span.first
+                async for chunk in self._source.read_span(stripe, CHUNK_SIZE, response):
+                    await self._write(fd, chunk, offset)
+                    offset += len(chunk)
+                    received += len(chunk)
+                    self._reporter.add(len(chunk))
+                    if hashing:
+                        await queues[index].put(chunk)
+                if hashing:
+                    await queues[index].put(None)
+
+        async def hash_in_order() -> None:
+            for queue in queues:
+                while (chunk := await queue.get()) is not None:
+                    await self._hash(sha1, chunk)
+
+        try:
+            async with task_group() as group:
+                # the first stream starts with the already open response (stripe 0 comes first)
+                group.create_task(stream(first_response))
+                for _ in range(plan.streams - 1):
+                    group.create_task(stream(None))
+                if hashing:
+                    group.create_task(hash_in_order())
+        except TruncatedOutput as exc:  # a stripe came short: report the whole download's count
+            raise TruncatedOutput(received, self._span.length) from exc
+        finally:
+            if first_response is not None:
+                first_response.close()
+            self._reporter.close()
+        check_download(self._version, self._span, received, sha1.hexdigest() if hashing else None)
+
+
+async def save_to_destination(
+    downloaded: AsyncDownloadedFile, download_dest: AbstractDownloadDestination
+) -> dict[str, Any]:
+    """Write ``downloaded`` into ``download_dest`` (the seed form); returns the file's metadata dict."""
+    version = downloaded.download_version
+    async with downloaded:
+        with destination_file(download_dest, version) as handle:
+            await downloaded.save(handle)
+    return destination_metadata(version)
+
+
+class AsyncDownloadManager:
+    """Starts downloads by id, by name or by URL; what the sync DownloadManager decides, it decides."""
+
+    def __init__(self, session: AsyncB2Session, executor: Executor, planner: DownloadManager) -> None:
+        self._session = session
+        self._executor = executor
+        self._planner = planner
+
+    async def download_file_by_id(
+        self,
+        file_id: str,
+        progress_listener: AbstractProgressListener | None = None,
+        range_: tuple[int, int] | None = None,
+        encryption: EncryptionSetting | None = None,
+    ) -> AsyncDownloadedFile:
+        url = self._session.get_download_url_by_id(file_id)
+        return await self.download_file_from_url(url, progress_listener, range_, encryption)
+
+    async def download_file_by_name(
+        self,
+        bucket_name: str,
+        file_name: str,
+        progress_listener: AbstractProgressListener | None = None,
+        range_: tuple[int, int] | None = None,
+        encryption: EncryptionSetting | None = None,
+    ) -> AsyncDownloadedFile:
+        url = self._session.get_download_url_by_name(bucket_name, file_name)
+        return await self.download_file_from_url(url, progress_listener, range_, encryption)
+
+    async def download_file_from_url(
+        self,
+        url: str,
+        progress_listener: AbstractProgressListener | None = None,
+        range_: tuple[int, int] | None = None,
+        encryption: EncryptionSetting | None = None,
+    ) -> AsyncDownloadedFile:
+        """Send the GET, read the headers, and hand back the unread body."""
+        response = await self._session.download(DownloadFile(url, range_, encryption))
+        try:
+            version = DownloadVersion.from_response_headers(response.headers)
+            if range_ is not None and (
+                version.range_[0] != range_[0] or version.content_length != range_[1] - range_[0] + 1
+            ):
+                raise InvalidRange(version.size, range_)
+        except BaseException:
+            response.close()
+            raise
+        source = _Source(self._session, url, version, encryption)
+        return AsyncDownloadedFile(
+            source, response, self._planner.parallel_plan, self._executor, progress_listener
+        )

@@ -1,0 +1,296 @@
+"""AsyncB2Session: the wire layer's request descriptions executed with tokens filled in, one token renewal for
+many tasks, upload-URL pools, and pages.
+
+The asyncio twin of :class:`~b2kit._session._session.B2Session`, over the same descriptions
+(:mod:`b2kit._wire`: ``call.to_http(...)`` builds the request, ``call.parse`` / ``call.translate`` read the
+answer) and with the same rules:
+
+- Account token: a call failing with 401 ``expired_auth_token`` / ``bad_auth_token`` (or a body-less 401 of a
+  HEAD) authorizes again with the stored key and is tried once more. Renewal holds an ``asyncio.Lock`` and is
+  skipped when another task already replaced the failed token, so a hundred tasks hitting an expired token
+  cause one ``b2_authorize_account``.
+- Uploads take an upload URL from the account info's pool (the same pools the sync client uses: one upload per
+  URL at a time), put it back only after success, and on a retryable failure drop it and try again with a new
+  URL, pausing per ``upload_retry_policy``, at most ``max_upload_attempts`` times. A body is bytes or a
+  factory of async streams (each attempt sends a fresh one). A cancelled upload's URL is never put back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, Generic, TypeVar, cast
+
+from b2kit._account_info import AbstractAccountInfo
+from b2kit._account_info._cache import AbstractCache
+from b2kit._exceptions import B2Error, InvalidAuthToken, MaxRetriesExceeded, MissingAccountData, Unauthorized
+from b2kit._models import JSON
+from b2kit._raw._raw_api import B2RawApi
+from b2kit._session._session import MAX_UPLOAD_ATTEMPTS, UPLOAD_RETRY_POLICY, B2Session
+from b2kit._transport._http import B2Http
+from b2kit._transport._retry import RetryPolicy
+from b2kit._wire import (
+    ApiCall,
+    AuthorizeAccount,
+    DownloadFile,
+    FileInfoByName,
+    GetUploadPartUrl,
+    GetUploadUrl,
+    PagedCall,
+    UploadFile,
+    UploadPart,
+    realm_url,
+)
+from b2kit.aio._transport import AsyncB2Http, AsyncResponse
+
+logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
+T = TypeVar("T")
+C = TypeVar("C", bound=PagedCall)
+
+UploadBody = bytes | Callable[[], AsyncIterable[bytes]]
+"""Bytes, or a factory giving a fresh async stream of the body for each attempt."""
+
+
+async def translated(description: Any, attempt: Awaitable[T]) -> T:
+    """Await ``attempt``; an error is re-raised as the description says this endpoint means it (the sync
+    raw API's ``translated``)."""
+    try:
+        return await attempt
+    except B2Error as error:
+        meant: B2Error = description.translate(error)
+        if meant is error:
+            raise
+        raise meant from error
+
+
+class _Answered:
+    """Stands in for B2Http where the sync session's own logic runs on an answer already received."""
+
+    def __init__(self, answer: JSON) -> None:
+        self._answer = answer
+
+    def request_json(self, *_: Any, **__: Any) -> JSON:
+        return self._answer
+
+
+class AsyncPager(Generic[C]):
+    """The pages of a listing call, fetched through the session (the sync ``Pager``'s loop, awaited)."""
+
+    def __init__(self, session: AsyncB2Session, first: C, limit: int | None = None) -> None:
+        self._session = session
+        self._next: C | None = first
+        self._remaining = limit
+        self._items_key = first.items_key
+
+    async def pages(self) -> AsyncIterator[JSON]:
+        while self._next is not None and (self._remaining is None or self._remaining > 0):
+            call = self._next
+            size = call.page_size()
+            if self._remaining is not None:
+                call = call.with_page_size(min(self._remaining, size or self._remaining))
+            answer = await self._session.call(call)
+            self._next = call.next_page(answer)
+            if self._remaining is not None:
+                self._remaining -= len(answer[call.items_key])
+            yield answer
+
+    async def items(self) -> AsyncIterator[Any]:
+        async for page in self.pages():
+            for item in page[self._items_key]:
+                yield item
+
+    def restart_at(self, call: C | None) -> None:
+        """Fetch ``call`` as the next page (None: stop after this one)."""
+        self._next = call
+
+
+class AsyncB2Session:
+    """Supplies URLs and tokens to request descriptions; recovers from expired tokens and busy upload URLs."""
+
+    def __init__(
+        self,
+        account_info: AbstractAccountInfo,
+        cache: AbstractCache,
+        http: AsyncB2Http,
+        *,
+        max_upload_attempts: int = MAX_UPLOAD_ATTEMPTS,
+        upload_retry_policy: RetryPolicy = UPLOAD_RETRY_POLICY,
+    ) -> None:
+        if max_upload_attempts < 1:
+            raise ValueError(f"max_upload_attempts must be at least 1, got {max_upload_attempts}")
+        self.account_info = account_info
+        self.cache = cache
+        self.http = http
+        self.max_upload_attempts = max_upload_attempts
+        self.upload_retry_policy = upload_retry_policy
+        self._auth_lock = asyncio.Lock()
+        self.authorizations = 0
+        """How many times b2_authorize_account was called (tests check one renewal for many tasks)."""
+
+    def _sync_twin(self, http: Any = None) -> B2Session:
+        """A sync session over the same account info, for its logic that does no I/O of its own."""
+        return B2Session(self.account_info, self.cache, B2RawApi(cast(B2Http, http)))
+
+    # --- authorization -------------------------------------------------------------------------------------
+
+    async def authorize_account(self, realm: str, application_key_id: str, application_key: str) -> None:
+        """b2_authorize_account; the answer is stored by the sync session's own code."""
+        call = AuthorizeAccount(application_key_id, application_key)
+        request = call.to_http(realm_url(realm), call.basic_authorization())
+        answer = await translated(call, self.http.request_json(request))
+        self.authorizations += 1
+        self._sync_twin(_Answered(answer)).authorize_account(realm, application_key_id, application_key)
+
+    async def authorize_automatically(self) -> bool:
+        """Authorize again with the key stored in the account info; False when none is stored."""
+        try:
+            realm = self.account_info.get_realm()
+            key_id = self.account_info.get_application_key_id()
+            key = self.account_info.get_application_key()
+        except MissingAccountData:
+            return False
+        logger.debug("re-authorizing account")
+        await self.authorize_account(realm, key_id, key)
+        return True
+
+    def _current_token(self) -> str | None:
+        try:
+            return self.account_info.get_account_auth_token()
+        except MissingAccountData:
+            return None
+
+    async def _renew_token(self, failed_token: str | None) -> bool:
+        """Authorize again unless another task already replaced ``failed_token``; True when renewed."""
+        async with self._auth_lock:
+            current = self._current_token()
+            if current is not None and current != failed_token:
+                return True
+            return await self.authorize_automatically()
+
+    async def _with_auth_retry(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        token = self._current_token()
+        try:
+            return await attempt()
+        except InvalidAuthToken:
+            if await self._renew_token(token):
+                return await attempt()
+            raise
+        except Unauthorized as exc:
+            # A HEAD error has no body, so no code: it may be an expired token. Try once more.
+            if exc.code is None and await self._renew_token(token):
+                try:
+                    return await attempt()
+                except Unauthorized as again:
+                    raise self.explain_unauthorized(again) from again
+            raise self.explain_unauthorized(exc) from exc
+
+    def explain_unauthorized(self, exc: Unauthorized) -> Unauthorized:
+        """The same error with the key's restrictions in the message (the sync session's wording)."""
+        return self._sync_twin()._explain_unauthorized(exc)
+
+    # --- calls ---------------------------------------------------------------------------------------------
+
+    async def call(self, call: ApiCall[R]) -> R:
+        """Send a JSON endpoint description with the current API URL and account token; its parsed result."""
+
+        async def attempt() -> R:
+            info = self.account_info
+            request = call.to_http(info.get_api_url(), info.get_account_auth_token())
+            return call.parse(await translated(call, self.http.request_json(request)))
+
+        return await self._with_auth_retry(attempt)
+
+    def paged(self, call: C, limit: int | None = None) -> AsyncPager[C]:
+        """The pages of a listing call (``limit``: items in all)."""
+        return AsyncPager(self, call, limit)
+
+    async def get_file_info_by_name(self, bucket_name: str, file_name: str) -> Mapping[str, str]:
+        """HEAD of the file by name: the response headers."""
+        head = FileInfoByName(self.get_download_url_by_name(bucket_name, file_name), bucket_name, file_name)
+
+        async def attempt() -> Mapping[str, str]:
+            request = head.to_http(self.account_info.get_account_auth_token())
+            return await translated(head, self.http.request_headers(request))
+
+        return await self._with_auth_retry(attempt)
+
+    def get_download_url_by_id(self, file_id: str) -> str:
+        return self._sync_twin().get_download_url_by_id(file_id)
+
+    def get_download_url_by_name(self, bucket_name: str, file_name: str) -> str:
+        return self._sync_twin().get_download_url_by_name(bucket_name, file_name)
+
+    async def download(self, download: DownloadFile) -> AsyncResponse:
+        """GET a download URL with the account token; the body is unread (``async with`` the response)."""
+
+        async def attempt() -> AsyncResponse:
+            request = download.to_http(self.account_info.get_account_auth_token())
+            return await translated(download, self.http.request_stream(request))
+
+        return await self._with_auth_retry(attempt)
+
+    # --- uploads -------------------------------------------------------------------------------------------
+
+    async def send_file(self, bucket_id: str, upload: UploadFile, body: UploadBody) -> JSON:
+        """Upload a small file on a pooled upload URL of the bucket, retrying on new URLs."""
+        info = self.account_info
+        return await self._upload(
+            lambda url, token, data: self.http.request_json(upload.to_http(url, token, None), data),
+            body,
+            take=lambda: info.take_bucket_upload_url(bucket_id),
+            fetch=lambda: self.call(GetUploadUrl(bucket_id)),
+            put=lambda url, token: info.put_bucket_upload_url(bucket_id, url, token),
+            what=f"upload of {upload.file_name!r}",
+        )
+
+    async def send_part(self, file_id: str, upload: UploadPart, body: UploadBody) -> JSON:
+        """Upload one part of a large file on a pooled part URL, retrying on new URLs."""
+        info = self.account_info
+        return await self._upload(
+            lambda url, token, data: self.http.request_json(upload.to_http(url, token, None), data),
+            body,
+            take=lambda: info.take_large_file_upload_url(file_id),
+            fetch=lambda: self.call(GetUploadPartUrl(file_id)),
+            put=lambda url, token: info.put_large_file_upload_url(file_id, url, token),
+            what=f"upload of part {upload.part_number}",
+        )
+
+    async def _upload(
+        self,
+        send: Callable[[str, str, Any], Awaitable[JSON]],
+        body: UploadBody,
+        *,
+        take: Callable[[], tuple[str, str] | None],
+        fetch: Callable[[], Awaitable[JSON]],
+        put: Callable[[str, str], None],
+        what: str,
+    ) -> JSON:
+        errors: list[B2Error] = []
+        for attempt in range(1, self.max_upload_attempts + 1):
+            pooled = take()
+            if pooled is None:
+                fresh = await fetch()
+                pooled = (fresh["uploadUrl"], fresh["authorizationToken"])
+            url, token = pooled
+            try:
+                response = await send(url, token, body if isinstance(body, bytes) else body())
+            except B2Error as exc:
+                if isinstance(exc, Unauthorized) and not exc.should_retry_upload():
+                    raise self.explain_unauthorized(exc) from exc
+                if not exc.should_retry_upload():
+                    raise
+                errors.append(exc)
+                if attempt < self.max_upload_attempts:
+                    pause = self.upload_retry_policy.delay(attempt, exc, random.random())
+                    logger.debug(
+                        "%s failed (%s); new upload URL, attempt %d in %.2f s", what, exc, attempt + 1, pause
+                    )
+                    await asyncio.sleep(pause)
+                continue
+            put(url, token)
+            return response
+        raise MaxRetriesExceeded(self.max_upload_attempts, errors) from errors[-1]
