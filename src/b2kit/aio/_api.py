@@ -336,9 +336,10 @@ class AsyncB2Api:
         response = await self.session.call(call)
         return FullApplicationKey.from_create_response(response)
 
-    async def delete_key(self, application_key_id: str) -> ApplicationKey:
-        """Delete an application key; returns what it was."""
-        return ApplicationKey.from_api_response(await self.session.call(DeleteKey(application_key_id)))
+    async def delete_key(self, application_key_id: str | ApplicationKey) -> ApplicationKey:
+        """Delete an application key (by id, or b2sdk 2.x's way: the key object); returns what it was."""
+        key_id = application_key_id if isinstance(application_key_id, str) else application_key_id.id_
+        return ApplicationKey.from_api_response(await self.session.call(DeleteKey(key_id)))
 
     async def list_keys(self, start_application_key_id: str | None = None) -> AsyncIterator[ApplicationKey]:
         """Every application key from ``start_application_key_id`` on (pages fetched lazily)."""
@@ -348,9 +349,11 @@ class AsyncB2Api:
 
     # --- files ---------------------------------------------------------------------------------------------
 
-    async def delete_file_version(self, file_id: str, file_name: str) -> FileIdAndName:
-        """Permanently delete one version of a file."""
-        response = await self.session.call(DeleteFileVersion(file_id, file_name))
+    async def delete_file_version(
+        self, file_id: str, file_name: str, bypass_governance: bool = False
+    ) -> FileIdAndName:
+        """Permanently delete one version of a file (``bypass_governance`` past a governance retention)."""
+        response = await self.session.call(DeleteFileVersion(file_id, file_name, bypass_governance))
         return FileIdAndName.from_cancel_or_delete_response(response)
 
     async def cancel_large_file(self, file_id: str) -> FileIdAndName:
@@ -382,14 +385,17 @@ class AsyncB2Api:
     async def download_file_by_id(
         self,
         file_id: str,
-        download_dest: AbstractDownloadDestination | None = None,
+        download_dest: AbstractDownloadDestination | AbstractProgressListener | None = None,
         progress_listener: AbstractProgressListener | None = None,
         range_: tuple[int, int] | None = None,
         *,
         encryption: EncryptionSetting | None = None,
     ) -> AsyncDownloadedFile | dict[str, Any]:
         """Download a file version (``range_`` inclusive): the unread :class:`AsyncDownloadedFile`, or with a
-        ``download_dest`` the bytes written there (checked) and the file's metadata dict."""
+        ``download_dest`` the bytes written there (checked) and the file's metadata dict. A progress listener
+        as the second argument (b2sdk 2.x's order) is taken as ``progress_listener``."""
+        if isinstance(download_dest, AbstractProgressListener):
+            download_dest, progress_listener = None, download_dest
         downloaded = await self.download_manager.download_file_by_id(
             file_id, progress_listener, range_, encryption
         )

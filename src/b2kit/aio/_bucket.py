@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import fnmatch
 import os
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, Unpack
 
 from b2kit import _protocol as p
+from b2kit._api._b2sdk_spellings import CopyKeywords, UploadKeywords, copy_options, upload_options
 from b2kit._api._bucket import DEFAULT_UNFINISHED_BATCH, LIST_FILE_NAMES_MAX, _starting_at, _with_metadata
+from b2kit._api._listing_filters import FilterLike, NameMatcher, wildcard_prefix
 from b2kit._models import (
     DownloadVersion,
     EncryptionSetting,
@@ -190,11 +193,28 @@ class AsyncBucket:
         start_file_id: str | None = None,
         max_entries: int | None = None,
         prefix: str | None = None,
+        *,
+        file_name: str | None = None,
+        fetch_count: int | None = None,
     ) -> AsyncIterator[FileVersion]:
-        """Every version (uploads, hide markers, unfinished large files), names ascending, newest first."""
+        """Every version (uploads, hide markers, unfinished large files), names ascending, newest first;
+        with b2sdk 2.x's ``file_name=`` (and ``fetch_count``) the versions of that one name only."""
+        if file_name is not None:
+            async for version in self._versions_of(file_name, fetch_count):
+                yield version
+            return
         first = ListFileVersions(self.id_, start_filename, start_file_id, LIST_FILE_NAMES_MAX, prefix)
         async for entry in self.api.session.paged(first, max_entries).items():
             yield FileVersion.from_api_response(entry)
+
+    async def _versions_of(
+        self, file_name: str, fetch_count: int | None = None
+    ) -> AsyncIterator[FileVersion]:
+        """The versions of exactly ``file_name``, newest first."""
+        async for version in self.list_file_versions(file_name, None, fetch_count, prefix=file_name):
+            if version.file_name != file_name:
+                return
+            yield version
 
     async def ls(
         self,
@@ -202,16 +222,45 @@ class AsyncBucket:
         show_versions: bool = False,
         recursive: bool = False,
         fetch_count: int | None = LIST_FILE_NAMES_MAX,
+        *,
+        path: str | None = None,
+        latest_only: bool | None = None,
+        with_wildcard: bool = False,
+        filters: Sequence[FilterLike] = (),
     ) -> AsyncIterator[tuple[FileVersion, str | None]]:
-        """``(file_version, folder_name)`` for the files and folders directly in ``folder_to_list`` (the sync
-        ``Bucket.ls``: a sub-folder is yielded once, with its first file, and its contents are skipped)."""
-        prefix = folder_to_list
+        """``(file_version, folder_name)`` for the files and folders directly in ``folder_to_list``: the sync
+        ``Bucket.ls`` (a sub-folder yielded once, with its first file; a path naming a file yields it; b2sdk
+        2.x's ``path``, ``latest_only``, ``with_wildcard`` and ``filters`` keywords)."""
+        target = path if path is not None else folder_to_list
+        versions = show_versions if latest_only is None else not latest_only
+        if with_wildcard and not recursive:
+            raise ValueError("with_wildcard needs recursive=True")
+        if target and not with_wildcard and not target.endswith("/"):
+            found = [version async for version in self._versions_of(target, fetch_count)]
+            found = found if versions else found[:1]
+            if found:
+                for version in found:
+                    if versions or version.action == "upload":
+                        yield version, None
+                return
+        matcher = NameMatcher(filters)
+        async for version, folder in self._walk(target, versions, recursive, fetch_count, with_wildcard):
+            if with_wildcard and not fnmatch.fnmatchcase(version.file_name, target):
+                continue
+            if matcher.keeps(version.file_name):
+                yield version, folder
+
+    async def _walk(
+        self, target: str, versions: bool, recursive: bool, fetch_count: int | None, with_wildcard: bool
+    ) -> AsyncIterator[tuple[FileVersion, str | None]]:
+        """The listing under ``target`` as a folder (or under a wildcard pattern's folder part)."""
+        prefix = wildcard_prefix(target) if with_wildcard else target
         if prefix and not prefix.endswith("/"):
             prefix += "/"
         count = fetch_count or LIST_FILE_NAMES_MAX
         first: ListFileNames | ListFileVersions = (
             ListFileVersions(self.id_, prefix, None, count, prefix)
-            if show_versions
+            if versions
             else ListFileNames(self.id_, prefix, count, prefix)
         )
         pager = self.api.session.paged(first)
@@ -271,9 +320,13 @@ class AsyncBucket:
         progress_listener: AbstractProgressListener | None = None,
         *,
         options: UploadOptions | None = None,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
         """Upload from an UploadSource (known length), an async iterable of bytes or a readable binary stream
-        (unknown length: sent as parts once it outgrows one part)."""
+        (unknown length: sent as parts once it outgrows one part); b2sdk 2.x's keywords accepted too."""
+        options = upload_options(_with_metadata(options, content_type, file_info), b2sdk_keywords, "upload")
         manager = self.api.upload_manager
         async with self.api.transfer_slots:
             if isinstance(upload_source, UploadSource):
@@ -304,9 +357,12 @@ class AsyncBucket:
         progress_listener: AbstractProgressListener | None = None,
         *,
         options: UploadOptions | None = None,
+        **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
-        """Upload bytes held in memory as ``file_name``."""
-        opts = _with_metadata(options, content_type, file_info)
+        """Upload bytes held in memory as ``file_name`` (b2sdk 2.x's keywords accepted too)."""
+        opts = upload_options(
+            _with_metadata(options, content_type, file_info), b2sdk_keywords, "upload_bytes"
+        )
         return await self.upload(UploadSourceBytes(data_bytes), file_name, progress_listener, options=opts)
 
     async def upload_local_file(
@@ -318,10 +374,14 @@ class AsyncBucket:
         progress_listener: AbstractProgressListener | None = None,
         *,
         options: UploadOptions | None = None,
+        **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
-        """Upload a local file as ``file_name``, recording its mtime as ``src_last_modified_millis``."""
+        """Upload a local file as ``file_name``, recording its mtime as ``src_last_modified_millis`` (b2sdk
+        2.x's keywords accepted too)."""
         source = UploadSourceLocalFile(Path(local_file))
-        opts = _with_metadata(options, content_type, file_info)
+        opts = upload_options(
+            _with_metadata(options, content_type, file_info), b2sdk_keywords, "upload_local_file"
+        )
         mtime = source.last_modified_millis
         if mtime is not None and p.SRC_LAST_MODIFIED_MILLIS not in opts.file_info:
             opts = dataclasses.replace(
@@ -334,13 +394,16 @@ class AsyncBucket:
     async def download_file_by_name(
         self,
         file_name: str,
-        download_dest: AbstractDownloadDestination | None = None,
+        download_dest: AbstractDownloadDestination | AbstractProgressListener | None = None,
         progress_listener: AbstractProgressListener | None = None,
         range_: tuple[int, int] | None = None,
         *,
         encryption: EncryptionSetting | None = None,
     ) -> AsyncDownloadedFile | dict[str, Any]:
-        """Download the current version of ``file_name`` (see :meth:`AsyncB2Api.download_file_by_id`)."""
+        """Download the current version of ``file_name`` (see :meth:`AsyncB2Api.download_file_by_id`); a
+        progress listener as the second argument (b2sdk 2.x's order) is taken as ``progress_listener``."""
+        if isinstance(download_dest, AbstractProgressListener):
+            download_dest, progress_listener = None, download_dest
         downloaded = await self.api.download_manager.download_file_by_name(
             await self._name(), file_name, progress_listener, range_, encryption
         )
@@ -379,9 +442,11 @@ class AsyncBucket:
         """Add a hide marker so ``file_name`` disappears from name listings and downloads by name."""
         return FileVersion.from_api_response(await self.api.session.call(HideFile(self.id_, file_name)))
 
-    async def delete_file_version(self, file_id: str, file_name: str) -> FileIdAndName:
-        """Permanently delete one version of a file."""
-        return await self.api.delete_file_version(file_id, file_name)
+    async def delete_file_version(
+        self, file_id: str, file_name: str, bypass_governance: bool = False
+    ) -> FileIdAndName:
+        """Permanently delete one version of a file (``bypass_governance`` past a governance retention)."""
+        return await self.api.delete_file_version(file_id, file_name, bypass_governance)
 
     async def cancel_large_file(self, file_id: str) -> FileIdAndName:
         """Cancel an unfinished large file."""
@@ -415,9 +480,11 @@ class AsyncBucket:
         progress_listener: AbstractProgressListener | None = None,
         *,
         options: CopyOptions | None = None,
+        **b2sdk_keywords: Unpack[CopyKeywords],
     ) -> FileVersion:
-        """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range)."""
-        opts = options or CopyOptions()
+        """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range;
+        b2sdk 2.x's copy keywords accepted too)."""
+        opts = copy_options(options or CopyOptions(), b2sdk_keywords)
         changes: dict[str, Any] = {"destination_bucket_id": opts.destination_bucket_id or self.id_}
         if content_type is not None:
             changes["content_type"] = content_type
