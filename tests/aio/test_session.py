@@ -4,6 +4,7 @@ and tests/client/test_retries_live.py): token renewal, upload-URL pools, retries
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 
@@ -109,7 +110,7 @@ async def test_upload_retries_with_a_new_url_after_bad_upload_token(make_aio_api
 async def test_upload_gives_up_after_five_urls(server: LocalServer, make_aio_api, bucket_name):
     async with make_aio_api() as api:
         bucket = await new_bucket(api, bucket_name)
-        api.session.upload_retry_policy = FAST_RETRIES
+        api.session.upload_retry_policy = dataclasses.replace(FAST_RETRIES, max_attempts=5)
         server.faults.add(FaultRule("b2_upload_file", status=503, times=10))
         with pytest.raises(MaxRetriesExceeded) as caught:
             await upload(api, bucket.id_, "never.txt", b"never")

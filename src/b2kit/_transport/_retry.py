@@ -93,7 +93,8 @@ class RetryPolicy:
             try:
                 return operation()
             except B2Error as error:
-                sleep(self._wait_after(errors, error, retryable, give_up, clock() - started, rand(), description))
+                elapsed = clock() - started
+                sleep(self._wait_after(errors, error, retryable, give_up, elapsed, rand(), description))
 
     async def run_async(
         self,
@@ -113,8 +114,8 @@ class RetryPolicy:
             try:
                 return await operation()
             except B2Error as error:
-                wait = self._wait_after(errors, error, retryable, give_up, clock() - started, rand(), description)
-                await sleep(wait)
+                elapsed = clock() - started
+                await sleep(self._wait_after(errors, error, retryable, give_up, elapsed, rand(), description))
 
     def _wait_after(
         self,

@@ -20,6 +20,7 @@ Resources, all released by ``async with AsyncB2Api() as api`` or ``await api.clo
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +29,7 @@ from typing import Any, cast
 
 from b2kit._account_info import AbstractAccountInfo, SqliteAccountInfo
 from b2kit._account_info._cache import AbstractCache, AuthInfoCache
-from b2kit._api._b2api import DEFAULT_LIST_KEY_COUNT, DEFAULT_LIST_PARTS_COUNT
+from b2kit._api._b2api import DEFAULT_LIST_KEY_COUNT, DEFAULT_LIST_PARTS_COUNT, _client_config
 from b2kit._exceptions import (
     BucketIdNotFound,
     MissingAccountData,
@@ -42,7 +43,7 @@ from b2kit._transfer._download import DownloadManager, DownloadTuning
 from b2kit._transfer._download_dest import AbstractDownloadDestination
 from b2kit._transfer._progress import AbstractProgressListener
 from b2kit._transfer._session_contract import TransferSession
-from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
+from b2kit._transport._retry import RetryPolicy
 from b2kit._wire import (
     CancelLargeFile,
     CreateBucket,
@@ -61,6 +62,7 @@ from b2kit.aio._download import AsyncDownloadedFile, AsyncDownloadManager, save_
 from b2kit.aio._session import AsyncB2Session
 from b2kit.aio._transport import AsyncB2Http
 from b2kit.aio._upload import AsyncUploadManager
+from b2kit.config import ClientConfig
 
 
 class AsyncB2Api:
@@ -72,16 +74,24 @@ class AsyncB2Api:
         cache: AbstractCache | None = None,
         max_upload_workers: int = 10,
         *,
-        retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+        retry_policy: RetryPolicy | None = None,
         download_tuning: DownloadTuning | None = None,
+        config: ClientConfig | None = None,
     ) -> None:
         if max_upload_workers < 1:
             raise ValueError(f"max_upload_workers must be at least 1, got {max_upload_workers}")
-        self.max_upload_workers = max_upload_workers
-        self.download_tuning = download_tuning
+        self.config = _client_config(config, max_upload_workers, retry_policy, download_tuning)
+        """Every setting of this client (the sync client's ClientConfig); each layer got its part of it."""
+        self.max_upload_workers = self.config.workers
+        self.download_tuning = self.config.download_tuning
         info = account_info if account_info is not None else SqliteAccountInfo()
-        self.http = AsyncB2Http(max_connections=max_upload_workers, retry_policy=retry_policy)
-        self.session = AsyncB2Session(info, cache if cache is not None else AuthInfoCache(info), self.http)
+        self.http = AsyncB2Http(max_connections=self.max_upload_workers, settings=self.config.http_settings())
+        self.session = AsyncB2Session(
+            info,
+            cache if cache is not None else AuthInfoCache(info),
+            self.http,
+            upload_retry_policy=self.config.upload_retry_policy,
+        )
         self._pool_lock = threading.Lock()
         self._thread_pool: ThreadPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -114,6 +124,7 @@ class AsyncB2Api:
             if self._thread_pool is not None and max_workers != self.max_upload_workers:
                 raise RuntimeError("the thread pool is already in use; set its size before any transfer")
             self.max_upload_workers = max_workers
+            self.config = dataclasses.replace(self.config, workers=max_workers)
             self.http.max_connections = max_workers
 
     def reserve_connections(self, count: int) -> None:
@@ -136,9 +147,9 @@ class AsyncB2Api:
         pool = self.get_thread_pool()
         if self._managers is None:
             workers = self.max_upload_workers
-            planner = DownloadManager(
-                cast(TransferSession, self.session), pool, workers, self.download_tuning
-            )
+            config = self.config
+            session = cast(TransferSession, self.session)
+            planner = DownloadManager(session, pool, workers, config.download_tuning, config.retry_policy)
             self._managers = (
                 AsyncUploadManager(self.session, pool, workers),
                 AsyncDownloadManager(self.session, pool, planner),

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
@@ -32,15 +31,14 @@ from b2kit._transfer._download import (
     mod_time_millis,
 )
 from b2kit._transfer._download_dest import AbstractDownloadDestination, destination_file, destination_metadata
-from b2kit._transfer._download_range import MAX_RESUMES, ByteSpan, check_served
+from b2kit._transfer._download_range import ByteSpan, check_served
 from b2kit._transfer._parallel_save import CHUNK_SIZE, ParallelPlan
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
+from b2kit._transport._retry import RetryPolicy
 from b2kit._wire import DownloadFile
 from b2kit.aio._session import AsyncB2Session
 from b2kit.aio._tasks import task_group
 from b2kit.aio._transport import AsyncResponse
-
-logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
@@ -69,8 +67,11 @@ class _Source:
         url: str,
         version: DownloadVersion,
         encryption: EncryptionSetting | None,
+        resume_policy: RetryPolicy,
     ) -> None:
         self.session = session
+        self.resume_policy = resume_policy
+        """How often a broken body is resumed without a byte arriving in between (the sync fetcher's)."""
         self.url = url
         self.version = version
         self.encryption = encryption
@@ -89,33 +90,54 @@ class _Source:
     async def read_span(
         self, span: ByteSpan, chunk_size: int, response: AsyncResponse | None = None
     ) -> AsyncIterator[bytes]:
-        """Exactly ``span.length`` bytes, resuming with a range request when the body breaks (as the sync
-        ``read_span``); the response is always closed, also when the reading task is cancelled."""
-        position, current, failures = span.first, response, 0
-        try:
-            while position <= span.last:
-                if current is None:
-                    current = await self.open(ByteSpan(position, span.last))
-                try:
-                    data = await current.read(min(chunk_size, span.last - position + 1))
-                except B2Error as exc:
-                    if not exc.should_retry_http():
-                        raise
-                    data = b""
-                if data:
-                    position += len(data)
-                    failures = 0
-                    yield data
-                    continue
-                failures += 1
-                current.close()
-                current = None
-                if failures > MAX_RESUMES:
-                    raise TruncatedOutput(position - span.first, span.length)
-                logger.debug("download body broke at byte %d; resuming with a range request", position)
-        finally:
+        """Exactly ``span.length`` bytes; when the body breaks or ends early the rest is requested again, as
+        ``resume_policy`` allows for failures in a row without a byte (the sync ``read_span``'s rules), then
+        TruncatedOutput. The response is always closed, also when the reading task is cancelled."""
+        position, current = span.first, response
+        open_errors: list[B2Error] = []  # the GET itself was already retried by the transport
+
+        def drop() -> None:
+            nonlocal current
             if current is not None:
                 current.close()
+                current = None
+
+        async def next_chunk() -> bytes:
+            nonlocal current
+            if current is None:
+                try:
+                    current = await self.open(ByteSpan(position, span.last))
+                except B2Error as exc:
+                    open_errors.append(exc)
+                    raise
+            try:
+                data = await current.read(min(chunk_size, span.last - position + 1))
+            except B2Error:
+                drop()
+                raise
+            if not data:
+                drop()
+                raise TruncatedOutput(position - span.first, span.length)
+            return data
+
+        def retryable(error: B2Error) -> bool:
+            return error not in open_errors and error.should_retry_http()
+
+        def truncated(_errors: list[B2Error]) -> B2Error:
+            return TruncatedOutput(position - span.first, span.length)
+
+        try:
+            while position <= span.last:
+                data = await self.resume_policy.run_async(
+                    next_chunk,
+                    description=f"download body at byte {position} (resuming with a range request)",
+                    retryable=retryable,
+                    give_up=truncated,
+                )
+                position += len(data)
+                yield data
+        finally:
+            drop()
 
 
 class AsyncDownloadedFile:
@@ -339,7 +361,7 @@ class AsyncDownloadManager:
         except BaseException:
             response.close()
             raise
-        source = _Source(self._session, url, version, encryption)
+        source = _Source(self._session, url, version, encryption, self._planner.resume_policy)
         return AsyncDownloadedFile(
             source, response, self._planner.parallel_plan, self._executor, progress_listener
         )

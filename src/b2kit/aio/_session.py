@@ -11,15 +11,16 @@ answer) and with the same rules:
   cause one ``b2_authorize_account``.
 - Uploads take an upload URL from the account info's pool (the same pools the sync client uses: one upload per
   URL at a time), put it back only after success, and on a retryable failure drop it and try again with a new
-  URL, pausing per ``upload_retry_policy``, at most ``max_upload_attempts`` times. A body is bytes or a
+  URL, as ``upload_retry_policy`` allows (attempts, pauses, time budget: :meth:`RetryPolicy.run_async`, the
+  sync session's decisions). A body is bytes or a
   factory of async streams (each attempt sends a fresh one). A cancelled upload's URL is never put back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-import random
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
@@ -28,9 +29,9 @@ from b2kit._account_info._cache import AbstractCache
 from b2kit._exceptions import B2Error, InvalidAuthToken, MaxRetriesExceeded, MissingAccountData, Unauthorized
 from b2kit._models import JSON
 from b2kit._raw._raw_api import B2RawApi
-from b2kit._session._session import MAX_UPLOAD_ATTEMPTS, UPLOAD_RETRY_POLICY, B2Session
+from b2kit._session._session import B2Session
 from b2kit._transport._http import B2Http
-from b2kit._transport._retry import RetryPolicy
+from b2kit._transport._retry import UPLOAD_RETRY_POLICY, RetryPolicy
 from b2kit._wire import (
     ApiCall,
     AuthorizeAccount,
@@ -117,16 +118,16 @@ class AsyncB2Session:
         cache: AbstractCache,
         http: AsyncB2Http,
         *,
-        max_upload_attempts: int = MAX_UPLOAD_ATTEMPTS,
+        max_upload_attempts: int | None = None,
         upload_retry_policy: RetryPolicy = UPLOAD_RETRY_POLICY,
     ) -> None:
-        if max_upload_attempts < 1:
-            raise ValueError(f"max_upload_attempts must be at least 1, got {max_upload_attempts}")
+        if max_upload_attempts is not None:
+            upload_retry_policy = dataclasses.replace(upload_retry_policy, max_attempts=max_upload_attempts)
         self.account_info = account_info
         self.cache = cache
         self.http = http
-        self.max_upload_attempts = max_upload_attempts
         self.upload_retry_policy = upload_retry_policy
+        """Attempts, pauses and time budget of uploads (each attempt on a new upload URL)."""
         self._auth_lock = asyncio.Lock()
         self.authorizations = 0
         """How many times b2_authorize_account was called (tests check one renewal for many tasks)."""
@@ -269,28 +270,33 @@ class AsyncB2Session:
         put: Callable[[str, str], None],
         what: str,
     ) -> JSON:
-        errors: list[B2Error] = []
-        for attempt in range(1, self.max_upload_attempts + 1):
+        fetch_errors: list[B2Error] = []  # a URL that cannot be had is not an upload to try again
+
+        async def attempt() -> JSON:
             pooled = take()
             if pooled is None:
-                fresh = await fetch()
+                try:
+                    fresh = await fetch()
+                except B2Error as exc:
+                    fetch_errors.append(exc)
+                    raise
                 pooled = (fresh["uploadUrl"], fresh["authorizationToken"])
             url, token = pooled
             try:
                 response = await send(url, token, body if isinstance(body, bytes) else body())
-            except B2Error as exc:
-                if isinstance(exc, Unauthorized) and not exc.should_retry_upload():
-                    raise self.explain_unauthorized(exc) from exc
+            except Unauthorized as exc:
                 if not exc.should_retry_upload():
-                    raise
-                errors.append(exc)
-                if attempt < self.max_upload_attempts:
-                    pause = self.upload_retry_policy.delay(attempt, exc, random.random())
-                    logger.debug(
-                        "%s failed (%s); new upload URL, attempt %d in %.2f s", what, exc, attempt + 1, pause
-                    )
-                    await asyncio.sleep(pause)
-                continue
+                    raise self.explain_unauthorized(exc) from exc
+                raise
             put(url, token)
             return response
-        raise MaxRetriesExceeded(self.max_upload_attempts, errors) from errors[-1]
+
+        def retryable(error: B2Error) -> bool:
+            return error not in fetch_errors and error.should_retry_upload()
+
+        return await self.upload_retry_policy.run_async(
+            attempt,
+            description=f"{what} (next attempt on a new upload URL)",
+            retryable=retryable,
+            give_up=lambda errors: MaxRetriesExceeded(len(errors), errors),
+        )

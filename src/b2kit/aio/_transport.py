@@ -21,15 +21,7 @@ import aiohttp
 
 from b2kit._exceptions import B2ConnectionError, B2Error, B2RequestTimeout, BrokenPipe
 from b2kit._models import JSON
-from b2kit._transport._http import (
-    BLOCK_SIZE,
-    CONNECT_TIMEOUT,
-    JSON_READ_TIMEOUT,
-    TRANSFER_READ_TIMEOUT,
-    _short,
-    _user_agent,
-)
-from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
+from b2kit._transport._http import BLOCK_SIZE, HttpSettings, _short, _user_agent
 from b2kit._wire import HttpRequest, check_clock_skew, decode_json, error_from_answer
 
 AsyncBody = bytes | AsyncIterable[bytes]
@@ -96,28 +88,27 @@ class AsyncResponse:
 class AsyncB2Http:
     """Sends B2 requests over a pooled aiohttp session (created on first use, inside the running loop)."""
 
-    def __init__(
-        self,
-        *,
-        max_connections: int = 10,
-        retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-        connect_timeout: float = CONNECT_TIMEOUT,
-        transfer_read_timeout: float = TRANSFER_READ_TIMEOUT,
-        json_read_timeout: float = JSON_READ_TIMEOUT,
-        user_agent_append: str | None = None,
-        check_clock_skew: bool = True,
-    ) -> None:
-        self.retry_policy = retry_policy
+    def __init__(self, *, max_connections: int = 10, settings: HttpSettings | None = None) -> None:
         self.max_connections = max(1, max_connections)
-        self._check_clock = check_clock_skew
-        self._transfer_timeout = aiohttp.ClientTimeout(
-            sock_connect=connect_timeout, sock_read=transfer_read_timeout
-        )
-        self._json_timeout = aiohttp.ClientTimeout(sock_connect=connect_timeout, sock_read=json_read_timeout)
-        agent = _user_agent()
-        self.user_agent = f"{agent} {user_agent_append}" if user_agent_append else agent
         self._session: aiohttp.ClientSession | None = None
         self._retired: list[aiohttp.ClientSession] = []
+        self.configure(settings or HttpSettings())
+
+    def configure(self, settings: HttpSettings) -> None:
+        """Take ``settings`` (retry policy, timeouts, user agent, clock check: the sync transport's
+        :class:`~b2kit._transport._http.HttpSettings`) for every request from now on."""
+        self.retry_policy = settings.retry_policy
+        self._check_clock = settings.check_clock_skew
+        timeouts = settings.timeouts
+        self._transfer_timeout = aiohttp.ClientTimeout(
+            sock_connect=timeouts.connect, sock_read=timeouts.transfer_read
+        )
+        self._json_timeout = aiohttp.ClientTimeout(
+            sock_connect=timeouts.connect, sock_read=timeouts.json_read
+        )
+        agent = _user_agent()
+        append = settings.user_agent_append
+        self.user_agent = f"{agent} {append}" if append else agent
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

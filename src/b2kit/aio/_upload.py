@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from concurrent.futures import Executor
 from typing import Any, Final, TypeVar
@@ -44,8 +43,6 @@ from b2kit._wire import (
 )
 from b2kit.aio._session import AsyncB2Session, UploadBody
 from b2kit.aio._tasks import run_all, task_group
-
-logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
