@@ -84,11 +84,15 @@ class UploadOptions:
     resume: bool = True
     record_large_file_sha1: bool = True
 
+    def stored_file_info(self) -> dict[str, str]:
+        """The file info the new version is stored with: ``file_info`` and the options that become info."""
+        return dict(self.file_info)
+
     def new_file_settings(self) -> NewFileSettings:
         """What the new file version carries besides its name and bytes."""
         return NewFileSettings(
             self.content_type,
-            dict(self.file_info),
+            self.stored_file_info(),
             self.encryption,
             self.file_retention,
             self.legal_hold,
@@ -201,7 +205,7 @@ class UploadManager:
         opts: UploadOptions,
         reporter: ProgressReporter,
     ) -> dict[str, Any]:
-        file_info = dict(opts.file_info)
+        file_info = opts.stored_file_info()
         large_sha1 = opts.large_file_sha1 or opts.content_sha1 or source.content_sha1
         part_sha1s: dict[int, str] = {}
         if large_sha1 is None and opts.record_large_file_sha1:
@@ -385,7 +389,7 @@ class _UnboundUpload:
     def _run_large(self, first: bytearray, second: bytearray) -> dict[str, Any]:
         manager = self._manager
         session = manager._session
-        file_info = dict(self._opts.file_info)
+        file_info = self._opts.stored_file_info()
         if self._opts.large_file_sha1 is not None:
             file_info[LARGE_FILE_SHA1_INFO_KEY] = self._opts.large_file_sha1
         started = _start_large_file(session, self._bucket_id, self._file_name, file_info, self._opts)
