@@ -424,3 +424,12 @@ def test_source_edited_after_its_sha1_read_is_refused_and_not_stored(api, bucket
         api.upload_manager.upload(bucket.id_, "edited.bin", ChangingSource(os.urandom(3 * PART)))
     names = api.session.list_file_names(bucket.id_, None, 100, None)["files"]
     assert [file["fileName"] for file in names] == []
+
+
+@pytest.mark.parametrize("size", [10, 2 * PART + 1], ids=["small", "large"])
+def test_expires_option_is_stored_and_answered_on_download(api, bucket, size):
+    expires = "Thu, 01 Dec 2033 16:00:00 GMT"
+    source = UploadSourceBytes(os.urandom(size))
+    result = api.upload_manager.upload(bucket.id_, "expiring.bin", source, UploadOptions(expires=expires))
+    assert result["fileInfo"]["b2-expires"] == expires
+    assert bucket.get_file_info_by_name("expiring.bin").expires == expires

@@ -83,10 +83,13 @@ class UploadOptions:
     legal_hold: LegalHold | None = None
     resume: bool = True
     record_large_file_sha1: bool = True
+    expires: str | None = None
+    """An HTTP ``Expires`` date that downloads of the file answer with (stored as ``b2-expires``)."""
 
     def stored_file_info(self) -> dict[str, str]:
         """The file info the new version is stored with: ``file_info`` and the options that become info."""
-        return dict(self.file_info)
+        extras = {"b2-expires": self.expires}
+        return {**self.file_info, **{key: value for key, value in extras.items() if value is not None}}
 
     def new_file_settings(self) -> NewFileSettings:
         """What the new file version carries besides its name and bytes."""
