@@ -14,21 +14,39 @@ from b2kit._wire._message import Body, Expect, HttpRequest
 from b2kit._wire._urls import check_b2_filename, range_header
 
 
-def _upload(
-    endpoint: str, url: str, token: str, length: int, sha1: str, headers: dict[str, str], body: Body
-) -> HttpRequest:
-    """The POST of an upload: its own ``headers`` plus token, length and SHA-1."""
-    common = {
-        "Authorization": token,
-        "Accept": "application/json",
-        "Content-Length": str(length),
-        "X-Bz-Content-Sha1": sha1,
-    }
-    return HttpRequest("POST", url, {**common, **headers}, body, Expect.JSON, endpoint, moves_file_bytes=True)
+class _Upload:
+    """What uploads share: the POST of a body with its length and SHA-1, answered by the new file's JSON."""
+
+    endpoint: ClassVar[str]
+    content_length: int
+    content_sha1: str
+
+    def to_http(self, upload_url: str, upload_auth_token: str, body: Body) -> HttpRequest:
+        """The POST of ``body`` (bytes or a stream of ``content_length`` bytes) to ``upload_url``."""
+        headers = {
+            "Authorization": upload_auth_token,
+            "Accept": "application/json",
+            "Content-Length": str(self.content_length),
+            "X-Bz-Content-Sha1": self.content_sha1,
+            **self.own_headers(),
+        }
+        return HttpRequest(
+            "POST", upload_url, headers, body, Expect.JSON, self.endpoint, moves_file_bytes=True
+        )
+
+    def own_headers(self) -> dict[str, str]:
+        """The headers of this kind of upload."""
+        raise NotImplementedError
+
+    def parse(self, answer: JSON) -> JSON:
+        return answer
+
+    def translate(self, error: B2Error) -> B2Error:
+        return error
 
 
 @dataclass(frozen=True)
-class UploadFile:
+class UploadFile(_Upload):
     """b2_upload_file: one small file POSTed to an upload URL; ``content_sha1`` may be hex_digits_at_end."""
 
     endpoint: ClassVar[str] = "b2_upload_file"
@@ -40,28 +58,12 @@ class UploadFile:
     def __post_init__(self) -> None:
         check_b2_filename(self.file_name)
 
-    def to_http(self, upload_url: str, upload_auth_token: str, body: Body) -> HttpRequest:
-        """The POST of ``body`` (bytes or a stream of ``content_length`` bytes) to ``upload_url``."""
-        headers = {"X-Bz-File-Name": p.encode_name(self.file_name), **self.settings.upload_headers()}
-        return _upload(
-            self.endpoint,
-            upload_url,
-            upload_auth_token,
-            self.content_length,
-            self.content_sha1,
-            headers,
-            body,
-        )
-
-    def parse(self, answer: JSON) -> JSON:
-        return answer
-
-    def translate(self, error: B2Error) -> B2Error:
-        return error
+    def own_headers(self) -> dict[str, str]:
+        return {"X-Bz-File-Name": p.encode_name(self.file_name), **self.settings.upload_headers()}
 
 
 @dataclass(frozen=True)
-class UploadPart:
+class UploadPart(_Upload):
     """b2_upload_part: one part of a large file POSTed to a part upload URL."""
 
     endpoint: ClassVar[str] = "b2_upload_part"
@@ -70,26 +72,11 @@ class UploadPart:
     content_sha1: str
     encryption: EncryptionSetting | None = None
 
-    def to_http(self, upload_url: str, upload_auth_token: str, body: Body) -> HttpRequest:
-        """The POST of ``body`` to ``upload_url``."""
+    def own_headers(self) -> dict[str, str]:
         headers = {"X-Bz-Part-Number": str(self.part_number)}
         if self.encryption is not None:
             headers.update(self.encryption.upload_headers())
-        return _upload(
-            self.endpoint,
-            upload_url,
-            upload_auth_token,
-            self.content_length,
-            self.content_sha1,
-            headers,
-            body,
-        )
-
-    def parse(self, answer: JSON) -> JSON:
-        return answer
-
-    def translate(self, error: B2Error) -> B2Error:
-        return error
+        return headers
 
 
 @dataclass(frozen=True)
