@@ -28,8 +28,8 @@ class Pager(Generic[C]):
         while self._next is not None and (self._remaining is None or self._remaining > 0):
             call = self._next
             size = call.page_size()
-            if self._remaining is not None:
-                call = call.with_page_size(min(self._remaining, size or self._remaining))
+            if self._remaining is not None and (size is None or size > self._remaining):
+                call = call.with_page_size(self._remaining)
             answer = self._fetch(call)
             self._next = call.next_page(answer)
             if self._remaining is not None:

@@ -68,15 +68,30 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+_FieldSpec = tuple[str, str, Callable[[Any], Any] | None]
+_FIELD_SPECS: dict[type, tuple[_FieldSpec, ...]] = {}
+
+
+def _wire_fields(cls: type) -> tuple[_FieldSpec, ...]:
+    """(attribute, B2 name, converter) of each field of a request class, worked out once per class."""
+    specs = _FIELD_SPECS.get(cls)
+    if specs is None:
+        specs = tuple(
+            (field.name, field.metadata.get(_NAME, camel(field.name)), field.metadata.get(_CONVERT))
+            for field in dataclasses.fields(cls)
+        )
+        _FIELD_SPECS[cls] = specs
+    return specs
+
+
 def wire_params(call: Any) -> JSON:
     """The JSON parameters of a request dataclass: every field not None, by its B2 name."""
     params: JSON = {}
-    for field in dataclasses.fields(call):
-        value = getattr(call, field.name)
-        convert = field.metadata.get(_CONVERT)
+    for attribute, name, convert in _wire_fields(type(call)):
+        value = getattr(call, attribute)
         value = convert(value) if convert is not None and value is not None else to_wire(value)
         if value is not None:
-            params[field.metadata.get(_NAME, camel(field.name))] = value
+            params[name] = value
     return params
 
 
