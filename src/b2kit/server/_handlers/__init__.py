@@ -2,5 +2,6 @@
 against ``_rules``, reads and changes state through ``app.state`` and shapes the JSON answer.
 
 Handler modules (those ``_routes`` names) never import one another; what several need is in ``_auth`` (who
-is calling), ``_shapes`` (the shared JSON objects) and ``b2kit.server._versions`` (committing versions).
+is calling), ``_shapes`` (the shared JSON objects), ``_receiving`` (upload URLs, tokens and bodies) and
+``b2kit.server._versions`` (committing versions and parts).
 """

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _ids, _versions
-from b2kit.server._errors import B2Error, bad_request
-from b2kit.server._handlers import _auth
+from b2kit.server import _versions
+from b2kit.server._errors import bad_request
+from b2kit.server._handlers import _auth, _receiving
 from b2kit.server._handlers._shapes import file_json, part_json
 from b2kit.server._http._exchange import Request
 from b2kit.server._rules import _encryption, _file_lock, _parts
@@ -22,8 +22,6 @@ from b2kit.server._rules._checksums import parse_checksum
 from b2kit.server._rules._file_info import checked_content_type, checked_file_info, checked_name
 from b2kit.server._rules._parts import PartRecord
 from b2kit.server._state import START, FileVersion, NewVersion, Tx
-
-PART_TOKEN_TTL_MS = 24 * 3600 * 1000
 
 
 def _start_timestamp(request: Request) -> int:
@@ -86,16 +84,12 @@ def get_upload_part_url(request: Request) -> dict[str, Any]:
     file_id = request.params.text("fileId")
     with request.app.state.write() as tx:
         _writable_large_file(tx, principal, file_id)
-        expires = request.app.now_ms() + PART_TOKEN_TTL_MS
-        token = tx.tokens.issue("upload_part", expires, key_id=principal.key_id, file_id=file_id)
-    upload_url = f"{request.base_url}/b2api/{request.version}/b2_upload_part/{file_id}/{_ids.blob_name()}"
-    return {"fileId": file_id, "uploadUrl": upload_url, "authorizationToken": token}
+        issued = _receiving.issue_upload_url(request, tx, principal, _receiving.PART, file_id)
+    return {"fileId": file_id, **issued}
 
 
 def upload_part(request: Request) -> dict[str, Any]:
-    caller = _auth.upload_caller(request, "upload_part", "large file")
-    with request.app.exclusive_upload(caller.token):
-        return _receive_part(request, caller.principal, caller.bound_to)
+    return _receiving.upload(request, _receiving.PART, _receive_part)
 
 
 def _receive_part(request: Request, principal: Principal, file_id: str) -> dict[str, Any]:
@@ -114,12 +108,7 @@ def _receive_part(request: Request, principal: Principal, file_id: str) -> dict[
         "the large file",
     )
     _parts.check_part_size(request.body.length - checksum.trailer_size)
-    received = request.app.blobs.receive(request.body, request.body.length, checksum.trailer_size)
-    try:
-        sha1 = checksum.stored_value(received.sha1, received.trailer)
-    except B2Error:
-        request.app.blobs.discard(received)
-        raise
+    received, sha1 = _receiving.receive_body(request, checksum)
     return part_json(_versions.commit_part(request.app, file_id, number, received, sha1))
 
 

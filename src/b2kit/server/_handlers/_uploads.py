@@ -10,9 +10,9 @@ from email.message import Message
 from typing import Any
 
 from b2kit import _protocol as p
-from b2kit.server import _ids, _versions
-from b2kit.server._errors import B2Error, bad_request
-from b2kit.server._handlers import _auth
+from b2kit.server import _versions
+from b2kit.server._errors import bad_request
+from b2kit.server._handlers import _auth, _receiving
 from b2kit.server._handlers._shapes import file_json
 from b2kit.server._http._exchange import Request
 from b2kit.server._rules import _encryption, _file_lock
@@ -21,7 +21,6 @@ from b2kit.server._rules._checksums import parse_checksum
 from b2kit.server._rules._file_info import checked_content_type, checked_file_info, checked_name
 from b2kit.server._state import UPLOAD, NewVersion
 
-UPLOAD_TOKEN_TTL_MS = 24 * 3600 * 1000
 _FORBIDDEN_HEADERS = (
     "Content-Disposition",
     "Content-Encoding",
@@ -79,16 +78,12 @@ def get_upload_url(request: Request) -> dict[str, Any]:
     _auth.require(principal, p.WRITE_FILES, bucket_id=bucket_id)
     with request.app.state.write() as tx:
         tx.buckets.require(bucket_id)
-        expires = request.app.now_ms() + UPLOAD_TOKEN_TTL_MS
-        token = tx.tokens.issue("upload", expires, key_id=principal.key_id, bucket_id=bucket_id)
-    upload_url = f"{request.base_url}/b2api/{request.version}/b2_upload_file/{bucket_id}/{_ids.blob_name()}"
-    return {"bucketId": bucket_id, "uploadUrl": upload_url, "authorizationToken": token}
+        issued = _receiving.issue_upload_url(request, tx, principal, _receiving.SMALL_FILE, bucket_id)
+    return {"bucketId": bucket_id, **issued}
 
 
 def upload_file(request: Request) -> dict[str, Any]:
-    caller = _auth.upload_caller(request, "upload", "bucket")
-    with request.app.exclusive_upload(caller.token):
-        return _receive(request, caller.principal, caller.bound_to)
+    return _receiving.upload(request, _receiving.SMALL_FILE, _receive)
 
 
 def _receive(request: Request, principal: Principal, bucket_id: str) -> dict[str, Any]:
@@ -115,12 +110,7 @@ def _receive(request: Request, principal: Principal, bucket_id: str) -> dict[str
     size = request.body.length - checksum.trailer_size
     if size > p.MAX_SMALL_FILE_SIZE:
         raise bad_request(f"files larger than {p.MAX_SMALL_FILE_SIZE} bytes need the large file API")
-    received = request.app.blobs.receive(request.body, request.body.length, checksum.trailer_size)
-    try:
-        sha1 = checksum.stored_value(received.sha1, received.trailer)
-    except B2Error:
-        request.app.blobs.discard(received)
-        raise
+    received, sha1 = _receiving.receive_body(request, checksum)
     new = NewVersion(
         bucket_id=bucket_id,
         file_name=file_name,
