@@ -2,6 +2,8 @@
 
 - the server imports only the standard library, ``b2kit._protocol`` and itself: never client or CLI code;
 - the client never imports the server or the CLI; ``_protocol`` imports nothing from b2kit;
+- the CLI imports only public names (``__all__`` of a module without a private path segment);
+- no import cycle anywhere in b2kit at run time;
 - the server has no import cycle, not even through ``if TYPE_CHECKING:`` imports;
 - the server's SQL lives in its state layer (``b2kit.server._state``) only;
 - the server's layers point one way: the state layer imports no rule, HTTP or handler code; the rules import
@@ -12,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,10 +110,11 @@ def _is_client(name: str) -> bool:
 
 def _cycles(edges: list[Import], package: str) -> list[list[str]]:
     """Strongly connected components (more than one module) of the import graph inside ``package``."""
-    graph: dict[str, set[str]] = {name: set() for name in MODULES if _inside(name, package)}
+    graph: dict[str, set[str]] = {}
     for edge in edges:
-        if edge.source in graph and edge.target in graph and edge.source != edge.target:
-            graph[edge.source].add(edge.target)
+        if _inside(edge.source, package) and _inside(edge.target, package) and edge.source != edge.target:
+            graph.setdefault(edge.source, set()).add(edge.target)
+            graph.setdefault(edge.target, set())
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -248,3 +252,35 @@ def test_handler_modules_do_not_import_each_other():
         if edge.source in handlers and edge.target in handlers and edge.source != edge.target
     ]
     assert crossing == []
+
+
+def _cli_imports() -> Iterator[tuple[str, str, str]]:
+    """(CLI module, imported b2kit module, imported name) for every ``from b2kit... import name`` of the CLI
+    that reaches outside the CLI (``import b2kit.x`` counts with the name ``*``)."""
+    for module, path in MODULES.items():
+        if not _inside(module, "b2kit.cli"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module is not None:
+                if _inside(node.module, "b2kit") and not _inside(node.module, "b2kit.cli"):
+                    yield from ((module, node.module, alias.name) for alias in node.names)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if _inside(alias.name, "b2kit") and not _inside(alias.name, "b2kit.cli"):
+                        yield module, alias.name, "*"
+
+
+def test_the_cli_imports_only_public_names():
+    wrong = []
+    for source, target, name in _cli_imports():
+        private_path = any(part.startswith("_") for part in target.split(".")[1:])
+        public = () if private_path else getattr(importlib.import_module(target), "__all__", ())
+        if name not in public:
+            wrong.append(f"{source}: from {target} import {name}")
+    assert wrong == []
+    assert len(list(_cli_imports())) > 10
+
+
+def test_b2kit_has_no_import_cycle_at_run_time():
+    runtime = [edge for edge in IMPORTS if not edge.type_checking]
+    assert _cycles(runtime, "b2kit") == []
