@@ -135,6 +135,7 @@ def restricted(b2fs, bucket, server):
 
 def test_key_restrictions_are_permission_errors(restricted, bucket):
     assert restricted.cat_file(f"{bucket}/public/ok.txt") == b"ok"
+    assert restricted.ls("", detail=False) == [bucket]  # the buckets the key may see
     with pytest.raises(PermissionError) as caught:
         restricted.ls("fsspec-forbidden")
     assert isinstance(caught.value.__cause__, RestrictedBucket)

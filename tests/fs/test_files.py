@@ -11,6 +11,7 @@ import fsspec
 import pytest
 
 from b2kit.fs import B2FileSystem
+from b2kit.server import FaultRule
 
 PART = 1_000_000  # the test server's recommended part size: the threshold of a large file
 
@@ -84,6 +85,14 @@ def test_an_exception_inside_with_leaves_no_file_and_no_unfinished_upload(b2fs, 
         f.write(b"y" * (2 * PART + 1))
         raise RuntimeError("boom")
     assert not b2fs.exists(f"{bucket}/broken.bin")
+    assert _unfinished(b2fs, bucket) == []
+
+
+def test_a_failed_part_cancels_the_large_file(server, b2fs, bucket):
+    server.faults.add(FaultRule("b2_upload_part", status=400, times=1))
+    with pytest.raises(OSError), b2fs.open(f"{bucket}/failing.bin", "wb") as f:
+        f.write(b"y" * (2 * PART + 1))
+    assert not b2fs.exists(f"{bucket}/failing.bin")
     assert _unfinished(b2fs, bucket) == []
 
 

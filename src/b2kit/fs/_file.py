@@ -15,6 +15,7 @@ transactions) nothing is visible until :meth:`commit`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from fsspec.spec import AbstractBufferedFile
 
-from b2kit import Bucket
+from b2kit import B2Error, Bucket
 from b2kit.constants import CONTENT_TYPE_AUTO
 from b2kit.fs._errors import translated
 
@@ -119,29 +120,42 @@ class B2File(AbstractBufferedFile):  # type: ignore[misc]
     def _upload_chunk(self, final: bool = False) -> bool:
         """Send every block known not to be the last one; at ``final`` send the rest and finish.
 
-        Returns False: the buffer is managed here (what is not sent yet stays in it).
+        Returns False: the buffer is managed here (what is not sent yet stays in it). A failure cancels the
+        large file, so no unfinished upload is left behind.
         """
-        with translated(self.path):
-            if final and self._large is None:
-                self._store_small(self.buffer.getvalue())
-                self.buffer = io.BytesIO()
-                return False
-            with self.buffer.getbuffer() as view:
-                sent = 0
-                while len(view) - sent > self.blocksize or (final and sent < len(view)):
-                    if self._large is None:
-                        self._large = _LargeUpload(
-                            self._bucket, self._key, self._content_type, self._file_info
-                        )
-                    piece = bytes(view[sent : sent + self.blocksize])
-                    self._large.send_part(piece)
-                    sent += len(piece)
-                rest = bytes(view[sent:])
-            self.buffer = io.BytesIO()
-            self.buffer.write(rest)
-            if final and self.autocommit and self._large is not None:
-                self._large.finish()
+        try:
+            with translated(self.path):
+                self._send_blocks(final)
+        except BaseException:
+            self._abandon()
+            raise
         return False
+
+    def _send_blocks(self, final: bool) -> None:
+        if final and self._large is None:
+            self._store_small(self.buffer.getvalue())
+            self.buffer = io.BytesIO()
+            return
+        with self.buffer.getbuffer() as view:
+            sent = 0
+            while len(view) - sent > self.blocksize or (final and sent < len(view)):
+                if self._large is None:
+                    self._large = _LargeUpload(self._bucket, self._key, self._content_type, self._file_info)
+                piece = bytes(view[sent : sent + self.blocksize])
+                self._large.send_part(piece)
+                sent += len(piece)
+            rest = bytes(view[sent:])
+        self.buffer = io.BytesIO()
+        self.buffer.write(rest)
+        if final and self.autocommit and self._large is not None:
+            self._large.finish()
+
+    def _abandon(self) -> None:
+        """Cancel the large file after a failure (best effort: the original error is what matters)."""
+        large, self._large = self._large, None
+        if large is not None:
+            with contextlib.suppress(B2Error):
+                large.cancel()
 
     def _store_small(self, data: bytes) -> None:
         if self.autocommit:

@@ -223,8 +223,13 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         return entries
 
     def _bucket_entries(self) -> list[Entry]:
+        """Every bucket of the account; for a key restricted to buckets, those (B2 lists no others)."""
         with translated(""):
-            buckets = self.api.list_buckets()
+            allowed = self.api.account_info.get_allowed()["buckets"] or []
+            if allowed:
+                buckets = [self._bucket(str(item["name"])) for item in allowed if item["name"]]
+            else:
+                buckets = self.api.list_buckets()
         for bucket in buckets:
             if bucket.name is not None:
                 self._buckets[bucket.name] = bucket
