@@ -86,6 +86,15 @@ def test_cp_is_server_side_and_copies_large_files_in_parts(server, b2fs, bucket)
     assert len(server.faults.rules()) == 1  # never fired: the large copy went as b2_copy_part
 
 
+def test_cp_of_a_missing_file_raises_unless_told_to_ignore(b2fs, bucket):
+    with pytest.raises(FileNotFoundError):
+        b2fs.cp_file(f"{bucket}/absent", f"{bucket}/copy")
+    with pytest.raises(FileNotFoundError):
+        b2fs.copy([f"{bucket}/absent"], [f"{bucket}/copy"])
+    b2fs.copy([f"{bucket}/absent"], [f"{bucket}/copy"], on_error="ignore")
+    assert not b2fs.exists(f"{bucket}/copy")
+
+
 def test_mv_moves_a_folder(b2fs, bucket):
     b2fs.pipe({f"{bucket}/old/a": b"a", f"{bucket}/old/sub/b": b"b"})
     b2fs.mv(f"{bucket}/old", f"{bucket}/new", recursive=True)

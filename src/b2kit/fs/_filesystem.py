@@ -99,6 +99,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         self.default_block_size = default_block_size
         self.default_cache_type = default_cache_type
         self._batch = ParallelBatch(max_concurrency)
+        self._copy_state = threading.local()
 
     # --- identity, credentials, serialization --------------------------------------------------------------
 
@@ -600,10 +601,21 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
 
     # --- copies, moves, removal ----------------------------------------------------------------------------
 
-    def copy(self, path1: Any, path2: Any, recursive: bool = False, **kwargs: Any) -> None:
-        """Server-side copies (globs, recursive as fsspec), run in parallel."""
-        with self._batch.running():
-            super().copy(path1, path2, recursive=recursive, **kwargs)
+    def copy(
+        self, path1: Any, path2: Any, recursive: bool = False, on_error: str | None = None, **kwargs: Any
+    ) -> None:
+        """Server-side copies (globs, recursive as fsspec), run in parallel.
+
+        As in fsspec, a source that vanished meanwhile is skipped when ``on_error="ignore"`` (the default
+        of recursive copies) and raises FileNotFoundError otherwise.
+        """
+        ignore = on_error == "ignore" or (on_error is None and recursive)
+        self._copy_state.ignore_missing = ignore
+        try:
+            with self._batch.running():
+                super().copy(path1, path2, recursive=recursive, on_error="raise", **kwargs)
+        finally:
+            self._copy_state.ignore_missing = False
 
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
         """Copy one file server-side (no byte through the client; large sources as copy parts)."""
@@ -611,15 +623,21 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         target = self.split_path(path2)
         if not target.key:
             raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path2)
-        self._batch.submit(self._cp_one, path1, path2, target)
+        ignore_missing = getattr(self._copy_state, "ignore_missing", False)
+        self._batch.submit(self._cp_one, path1, path2, target, ignore_missing)
 
-    def _cp_one(self, path1: str, path2: str, target: B2Path) -> None:
-        entry = self.info(path1)
-        if entry["type"] != "file":
+    def _cp_one(self, path1: str, path2: str, target: B2Path, ignore_missing: bool) -> None:
+        try:
+            entry = self.info(path1)
+            if entry["type"] != "file":
+                return
+            bucket = self._bucket(target.bucket)
+            with translated(path1):
+                bucket.copy(entry["file_id"], target.key)
+        except FileNotFoundError:
+            if not ignore_missing:
+                raise
             return
-        bucket = self._bucket(target.bucket)
-        with translated(path2):
-            bucket.copy(entry["file_id"], target.key)
         self.invalidate_cache(path2)
 
     def rm(self, path: Any, recursive: bool = False, maxdepth: int | None = None, **kwargs: Any) -> None:
