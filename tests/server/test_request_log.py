@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from b2kit.server import LocalServer
 from b2kit.server._request_log import RequestLog, RequestRecord
 
 
@@ -119,3 +120,17 @@ def test_log_keeps_the_most_recent_records(limit, expected):
     for index in range(6):
         log.record(_record(bytes_in=index))
     assert [r.bytes_in for r in log.entries(limit)] == expected
+
+
+def test_a_log_of_size_zero_without_listeners_records_nothing(tmp_path, wire_for):
+    log = RequestLog(capacity=0)
+    assert not log.active
+    log.add_listener(lambda record: None)
+    assert log.active
+    with LocalServer(data_dir=tmp_path / "d", request_log_size=0) as quiet:
+        wire_for(quiet).authorize()
+        assert quiet.requests() == []
+        seen: list[RequestRecord] = []
+        quiet.on_request(seen.append)
+        wire_for(quiet).authorize()
+        assert [r.endpoint for r in seen] == ["b2_authorize_account"] and quiet.requests() == []

@@ -18,7 +18,8 @@ class ServerConfig:
 
     ``data_dir=None`` means "ephemeral": a temporary directory removed when the server stops.
     ``key_id``/``key`` replace the master key stored in the data dir; when absent the stored one is used
-    (and created on first start). ``request_log_size`` is how many recent requests ``requests()`` keeps.
+    (and created on first start). ``request_log_size`` is how many recent requests ``requests()`` keeps
+    (0, with no listener either, skips the request log's work entirely).
     """
 
     host: str = DEFAULT_HOST

@@ -82,6 +82,11 @@ class RequestLog:
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
 
+    @property
+    def active(self) -> bool:
+        """Whether records are wanted (not with ``capacity`` 0 and no listener: then nothing is recorded)."""
+        return self._records.maxlen != 0 or bool(self._listeners)
+
     def add_listener(self, listener: Listener) -> None:
         with self._lock:
             self._listeners = [*self._listeners, listener]

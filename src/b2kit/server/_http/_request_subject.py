@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from b2kit import _protocol as p
 from b2kit.server._http._exchange import Request
@@ -17,7 +18,8 @@ from b2kit.server._state import State
 
 _BY_PATH_ID = {"b2_upload_file": "bucketId", "b2_upload_part": "fileId"}
 _FILE_ID_PARAMS = ("fileId", "sourceFileId")
-_BUCKET_CACHE_SIZE = 10_000
+_CACHE_SIZE = 10_000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,13 @@ class Subject:
 
 
 class SubjectResolver:
-    """Turns a request into its ``Subject``; one per server (it caches bucket names)."""
+    """Turns a request into its ``Subject``; one per server. A file id always names the same file and a
+    bucket id the same bucket, so what was looked up once is kept (a bounded cache)."""
 
     def __init__(self, state: State) -> None:
         self._state = state
-        self._bucket_names: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self._bucket_names: _Cache[str] = _Cache()
+        self._files: _Cache[tuple[str, str]] = _Cache()
 
     def subject(self, request: Request, namespace_is_file: bool = False) -> Subject:
         if namespace_is_file and len(request.path_args) == 2:
@@ -53,25 +56,41 @@ class SubjectResolver:
         return Subject(bucket_name, file_name)
 
     def _file(self, file_id: str) -> tuple[str, str] | None:
+        known = self._files.get(file_id)
+        if known is not None:
+            return known
         with self._state.read() as tx:
             version = tx.files.get(file_id)
-        return None if version is None else (version.file_name, version.bucket_id)
+        if version is None:
+            return None
+        return self._files.put(file_id, (version.file_name, version.bucket_id))
 
     def _bucket_name(self, bucket_id: str) -> str:
-        with self._lock:
-            known = self._bucket_names.get(bucket_id)
+        known = self._bucket_names.get(bucket_id)
         if known is not None:
             return known
         with self._state.read() as tx:
             bucket = tx.buckets.get(bucket_id)
-        if bucket is None:
-            return bucket_id
-        name = bucket.bucket_name
+        return bucket_id if bucket is None else self._bucket_names.put(bucket_id, bucket.bucket_name)
+
+
+class _Cache(Generic[T]):
+    """A thread-safe dict of at most ``_CACHE_SIZE`` entries (emptied when full: ids repeat in bursts)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, T] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> T | None:
         with self._lock:
-            if len(self._bucket_names) >= _BUCKET_CACHE_SIZE:
-                self._bucket_names.clear()
-            self._bucket_names[bucket_id] = name
-        return name
+            return self._values.get(key)
+
+    def put(self, key: str, value: T) -> T:
+        with self._lock:
+            if len(self._values) >= _CACHE_SIZE:
+                self._values.clear()
+            self._values[key] = value
+        return value
 
 
 def _ids(request: Request) -> dict[str, str]:

@@ -146,7 +146,7 @@ class B2RequestHandler(BaseHTTPRequestHandler):
     def _record(self, arrived_ms: int, started: float, status: int, code: str | None, bytes_out: int) -> None:
         """Add this exchange to the server's request log (names and sizes only, never credentials)."""
         request = self._request
-        if self._namespace == ADMIN and self.command == "GET":
+        if (self._namespace == ADMIN and self.command == "GET") or not self.server.app.requests.active:
             return  # health checks, state, console polls: looking at the server is not traffic to log
         if request is None:
             endpoint = "/".join(urllib.parse.urlsplit(self.path).path.split("/")[:4])[:100]
