@@ -61,6 +61,9 @@ from b2kit._wire import (
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+RENEW_ONCE = RetryPolicy(max_attempts=2, initial_delay=0.0, max_delay=0.0)
+"""A call that failed on an expired account token is sent once more, at once, after re-authorizing."""
 R = TypeVar("R")
 C = TypeVar("C", bound=PagedCall)
 
@@ -156,20 +159,26 @@ class B2Session:
             return self.authorize_automatically()
 
     def _with_auth_retry(self, call: Callable[[], T]) -> T:
+        """``call``, once more after re-authorizing when the account token was not valid any more.
+
+        A HEAD error has no body, so no code: a body-less 401 may be an expired token too.
+        """
         token = self._current_token()
+        renewed: list[bool] = []
+
+        def renewable(error: B2Error) -> bool:
+            if renewed or not isinstance(error, Unauthorized):
+                return False
+            if not isinstance(error, InvalidAuthToken) and error.code is not None:
+                return False
+            renewed.append(self._renew_token(token))
+            return renewed[0]
+
         try:
-            return call()
+            return RENEW_ONCE.run(call, description="call with a renewed account token", retryable=renewable)
         except InvalidAuthToken:
-            if self._renew_token(token):
-                return call()
             raise
         except Unauthorized as exc:
-            # A HEAD error has no body, so no code: it may be an expired token. Try once more.
-            if exc.code is None and self._renew_token(token):
-                try:
-                    return call()
-                except Unauthorized as again:
-                    raise self._explain_unauthorized(again) from again
             raise self._explain_unauthorized(exc) from exc
 
     def _explain_unauthorized(self, exc: Unauthorized) -> Unauthorized:
