@@ -13,8 +13,6 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 if TYPE_CHECKING:  # pragma: no cover - the declaration; run time reads it via _public_names()
     from b2kit._account_info import (
         AbstractAccountInfo as AbstractAccountInfo,
@@ -199,11 +197,16 @@ def _public_names() -> dict[str, str]:
     }
 
 
+if TYPE_CHECKING:  # pragma: no cover
+    __version__: str
+
 _EXPORTS = _public_names()
 __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # in its own module so that the transport can name it without this package
+        return importlib.import_module("b2kit._version").__version__
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module 'b2kit' has no attribute {name!r}")

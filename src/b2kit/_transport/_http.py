@@ -36,6 +36,7 @@ from b2kit._exceptions import B2ConnectionError, B2Error, B2RequestTimeout, Brok
 from b2kit._models import JSON
 from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from b2kit._transport._sendfile import POOL_CLASSES
+from b2kit._version import __version__
 from b2kit._wire._message import (
     SUCCESS_STATUSES,
     Expect,
@@ -59,8 +60,6 @@ T = TypeVar("T")
 
 
 def _user_agent() -> str:
-    from b2kit import __version__
-
     return f"b2kit/{__version__} python/{platform.python_version()}"
 
 
