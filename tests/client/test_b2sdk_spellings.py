@@ -47,8 +47,10 @@ def test_ls_latest_only_false_lists_versions(filled):
 
 def test_ls_path_keyword_and_a_file_path(filled):
     assert _names(filled.ls(path="dir")) == [("dir/c.txt", None), ("dir/sub/d.txt", "dir/sub/")]
-    assert _names(filled.ls("a.txt")) == [("a.txt", None)]
-    assert len(list(filled.ls("a.txt", latest_only=False))) == 2
+    assert _names(filled.ls(path="a.txt")) == [("a.txt", None)]
+    assert _names(filled.ls("a.txt", folder_to_list_can_be_a_file=True)) == [("a.txt", None)]
+    assert len(list(filled.ls(path="a.txt", latest_only=False))) == 2
+    assert list(filled.ls("a.txt")) == []  # the seed's (and b2sdk.v2's) ls: a folder named a.txt/
 
 
 def test_ls_with_wildcard(filled):
@@ -187,3 +189,8 @@ def test_terminal_progress_listener_replaces_tqdm(bucket, tmp_path):
     with TerminalProgressListener("upload f.bin") as progress:
         bucket.upload_local_file(str(local), "f.bin", progress_listener=progress)
     assert progress.closed
+
+
+def test_list_buckets_takes_the_bucket_id_second(api: B2Api, bucket):
+    assert [b.name for b in api.list_buckets(None, bucket.id_)] == [bucket.name]
+    assert [b.name for b in api.list_buckets(bucket.name)] == [bucket.name]

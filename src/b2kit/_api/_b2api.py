@@ -310,8 +310,11 @@ class B2Api:
             self.cache.remove_bucket_name(bucket.name)
         return response
 
-    def list_buckets(self, bucket_name: str | None = None, *, bucket_id: str | None = None) -> list[Bucket]:
-        """All buckets of the account, or just the one named (a bucket-restricted key must name it)."""
+    def list_buckets(self, bucket_name: str | None = None, bucket_id: str | None = None) -> list[Bucket]:
+        """All buckets of the account, or just the one named (a bucket-restricted key must name it).
+
+        ``bucket_id`` may come second positionally, as in b2sdk 2.x.
+        """
         if bucket_name is not None and bucket_id is not None:
             raise ValueError("give bucket_name or bucket_id, not both")
         if bucket_id is not None:

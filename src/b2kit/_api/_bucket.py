@@ -249,21 +249,24 @@ class Bucket:
         latest_only: bool | None = None,
         with_wildcard: bool = False,
         filters: Sequence[FilterLike] = (),
+        folder_to_list_can_be_a_file: bool = False,
     ) -> Iterator[tuple[FileVersion, str | None]]:
         """Yield ``(file_version, folder_name)`` for the files and folders directly in ``folder_to_list``.
 
         ``folder_name`` is None for a file; for a sub-folder it is its full name ending in ``/`` (yielded
         once, with the first file found in it). With ``recursive`` every file below is yielded and no
-        folders; with ``show_versions`` every version is yielded instead of the current one. A path that
-        names a file (no trailing ``/``) yields that file. b2sdk 2.x's keywords work too: ``path``,
-        ``latest_only`` (the opposite of ``show_versions``), ``with_wildcard`` (``*``, ``?``, ``[...]`` in
-        the path; needs ``recursive``) and ``filters`` (``Filter.include/exclude``, or b2sdk's).
+        folders; with ``show_versions`` every version is yielded instead of the current one. b2sdk 2.x's
+        keywords work too: ``latest_only`` (the opposite of ``show_versions``), ``with_wildcard`` (``*``,
+        ``?``, ``[...]`` in the path; needs ``recursive``), ``filters`` (``Filter.include/exclude``, or
+        b2sdk's), and ``path`` or ``folder_to_list_can_be_a_file=True``: then a path that names a file (no
+        trailing ``/``) yields that file, as the b2 CLI shows it.
         """
         target = path if path is not None else folder_to_list
         versions = show_versions if latest_only is None else not latest_only
         if with_wildcard and not recursive:
             raise ValueError("with_wildcard needs recursive=True")
-        if target and not with_wildcard and not target.endswith("/"):
+        can_be_a_file = path is not None or folder_to_list_can_be_a_file
+        if can_be_a_file and target and not with_wildcard and not target.endswith("/"):
             found = list(itertools.islice(self._versions_of(target, fetch_count), None if versions else 1))
             if found:
                 yield from ((v, None) for v in found if versions or v.action == "upload")
