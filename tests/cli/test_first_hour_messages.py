@@ -189,3 +189,36 @@ def test_interrupted_large_upload_says_parts_are_kept_and_resumes(server, b2kit_
 
 def _parts_kept(api: B2Api, bucket) -> bool:
     return any(list(api.list_parts(f.file_id)) for f in bucket.list_unfinished_large_files())
+
+
+def test_interrupted_sync_up_says_large_files_keep_their_parts(server, b2kit_process, tmp_path):
+    b2kit_process("account", "authorize", "--realm", server.realm, server.key_id, server.key)
+    api = _sdk(server)
+    bucket = api.create_bucket("sync-resume", "allPrivate")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "big.bin").write_bytes(os.urandom(40_000_000))  # 40 parts, 10 at a time, each 0.5 s late
+    server.faults.add(FaultRule("b2_upload_part", fault="latency", delay_seconds=0.5, times=1000))
+    script = Path(sys.executable).with_name("b2kit")
+    proc = subprocess.Popen(
+        [str(script), "sync", "--no-progress", str(src), "b2://sync-resume/up"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while proc.poll() is None and not _parts_kept(api, bucket):
+        time.sleep(0.02)  # wait for the first stored part, not for a duration
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    said = re.search(
+        r"; 1 unfinished large file\(s\) keep (\d+) part\(s\) on the server: run the same sync again to "
+        r"resume, or cancel with: b2kit file large unfinished cancel b2://sync-resume/up\n",
+        err,
+    )
+    assert said is not None, err
+    assert int(said[1]) >= 1
+    server.faults.clear()
+    again = b2kit_process("sync", "--no-progress", src, "b2://sync-resume/up")
+    assert again.returncode == 0, again.stderr
+    assert list(bucket.list_unfinished_large_files()) == []

@@ -23,6 +23,7 @@ from b2kit.sync import (
     MissingSourceError,
     NewerMode,
     SyncActionsFailed,
+    SyncCancelled,
     SyncFolder,
     Synchronizer,
     SyncOptions,
@@ -119,7 +120,23 @@ def sync_cmd(source: str, destination: str, **flags: Any) -> None:
             raise
         except (EmptySourceError, DestinationNewerError, MissingSourceError) as refused:
             raise CommandFailed(cli_message(refused)) from refused
+        except SyncCancelled as cancelled:
+            raise SyncCancelled(f"{cancelled}{kept_parts_note(dst)}") from cancelled
     _print_report(out, report)
+
+
+def kept_parts_note(dest: SyncFolder) -> str:
+    """``; N unfinished large file(s) keep M part(s) ...`` when an interrupted sync up left some behind."""
+    if not isinstance(dest, B2Folder):
+        return ""
+    started = list(dest.bucket.list_unfinished_large_files(prefix=dest.prefix or None))
+    if not started:
+        return ""
+    parts = sum(1 for large in started for _ in dest.bucket.list_parts(large.file_id))
+    return (
+        f"; {len(started)} unfinished large file(s) keep {parts} part(s) on the server: run the same sync "
+        f"again to resume, or cancel with: b2kit file large unfinished cancel {dest}"
+    )
 
 
 def cli_message(refused: EmptySourceError | DestinationNewerError | MissingSourceError) -> str:
