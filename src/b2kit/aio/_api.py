@@ -267,7 +267,7 @@ class AsyncB2Api:
         return response
 
     async def list_buckets(
-        self, bucket_name: str | None = None, *, bucket_id: str | None = None
+        self, bucket_name: str | None = None, bucket_id: str | None = None
     ) -> list[AsyncBucket]:
         """All buckets of the account, or just the one named (a bucket-restricted key must name it)."""
         if bucket_name is not None and bucket_id is not None:

@@ -227,15 +227,18 @@ class AsyncBucket:
         latest_only: bool | None = None,
         with_wildcard: bool = False,
         filters: Sequence[FilterLike] = (),
+        folder_to_list_can_be_a_file: bool = False,
     ) -> AsyncIterator[tuple[FileVersion, str | None]]:
         """``(file_version, folder_name)`` for the files and folders directly in ``folder_to_list``: the sync
-        ``Bucket.ls`` (a sub-folder yielded once, with its first file; a path naming a file yields it; b2sdk
-        2.x's ``path``, ``latest_only``, ``with_wildcard`` and ``filters`` keywords)."""
+        ``Bucket.ls`` (a sub-folder yielded once, with its first file; with ``path`` or
+        ``folder_to_list_can_be_a_file=True`` a path naming a file yields it; b2sdk 2.x's ``latest_only``,
+        ``with_wildcard`` and ``filters`` keywords)."""
         target = path if path is not None else folder_to_list
         versions = show_versions if latest_only is None else not latest_only
         if with_wildcard and not recursive:
             raise ValueError("with_wildcard needs recursive=True")
-        if target and not with_wildcard and not target.endswith("/"):
+        can_be_a_file = path is not None or folder_to_list_can_be_a_file
+        if can_be_a_file and target and not with_wildcard and not target.endswith("/"):
             found = [version async for version in self._versions_of(target, fetch_count)]
             found = found if versions else found[:1]
             if found:
