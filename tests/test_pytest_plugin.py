@@ -78,3 +78,45 @@ def test_options_are_documented_in_help(pytester):
     shown = pytester.runpytest_subprocess("--help").stdout.str()
     for option in ("--b2-realm", "--b2-key-id", "--b2-key", "--b2-part-size", "--b2-minimum-part-size"):
         assert option in shown
+
+
+ASYNC_PROJECT_TESTS = """
+import asyncio
+
+
+def test_async_bucket_round_trip(b2_aio):
+    async def main():
+        async with b2_aio.bucket() as bucket:
+            await bucket.upload_bytes(b"async hello", "a/hello.txt")
+            async with await bucket.download_file_by_name("a/hello.txt") as downloaded:
+                assert await downloaded.read() == b"async hello"
+            return bucket.name
+
+    name = asyncio.run(main())
+    assert name.startswith("b2kit-test-")
+
+
+def test_async_api_is_authorized(b2_aio, b2_api):
+    async def main():
+        async with b2_aio.api() as api:
+            return api.get_account_id()
+
+    assert asyncio.run(main()) == b2_api.get_account_id()
+"""
+
+
+def test_async_fixture_works_in_a_separate_project(pytester, server):
+    pytester.makepyfile(test_async_separate=ASYNC_PROJECT_TESTS)
+    result = pytester.runpytest_subprocess(
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--b2-realm",
+        server.realm,
+        "--b2-key-id",
+        server.key_id,
+        "--b2-key",
+        server.key,
+    )
+    result.assert_outcomes(passed=2)
+    assert server.state().buckets == ()  # the async bucket was emptied and deleted too

@@ -8,6 +8,8 @@ Installed with b2kit (entry point ``pytest11``), so ``pip install b2kit`` is all
 - ``b2_api`` (per test): a ``B2Api`` authorized against ``b2_server`` with the master key.
 - ``b2_bucket`` (per test): a fresh private bucket with a unique name, emptied (every version, hide marker
   and unfinished large file) and deleted after the test.
+- ``b2_aio`` (per test, with ``b2kit[aio]``): the asyncio twin, ``async with b2_aio.api() as api`` and
+  ``async with b2_aio.bucket() as bucket`` (made on the test's own event loop, whatever runs it).
 
 Isolation: one server per session, **a fresh bucket per test**. A test that uses only ``b2_bucket`` cannot
 see another test's files, and the same fixtures work against any B2-compatible server, real B2 included.
@@ -24,13 +26,17 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 
 from b2kit import B2Api, B2Error, Bucket, InMemoryAccountInfo
 from b2kit.server import LocalServer, ServerConfig
+
+if TYPE_CHECKING:  # b2kit.aio needs the aio extra: imported when a test asks for b2_aio
+    from b2kit.aio import AsyncB2Api, AsyncBucket
 
 DEFAULT_MINIMUM_PART_SIZE = 100_000
 DEFAULT_PART_SIZE = 1_000_000
@@ -119,6 +125,44 @@ def b2_bucket(b2_api: B2Api) -> Iterator[Bucket]:
         remove_bucket(b2_api, bucket)
 
 
+@pytest.fixture
+def b2_aio(b2_server: LocalServer | RemoteB2Server) -> AsyncB2:
+    """The asyncio twin (``b2kit.aio``, needs ``b2kit[aio]``): ``async with b2_aio.api() as api`` and
+    ``async with b2_aio.bucket() as bucket``. A factory rather than async fixtures, so the objects live on
+    the test's own event loop whatever runs it (pytest-asyncio, anyio, or ``asyncio.run`` in a plain test)."""
+    try:
+        import b2kit.aio  # noqa: F401 - only checks that the aio extra is installed
+    except ImportError as exc:
+        pytest.fail(f"b2_aio needs b2kit's aio extra (pip install 'b2kit[aio]'): {exc}")
+    return AsyncB2(b2_server)
+
+
+@dataclass(frozen=True)
+class AsyncB2:
+    """Async counterparts of ``b2_api`` and ``b2_bucket``, made on the running event loop."""
+
+    server: LocalServer | RemoteB2Server
+
+    @contextlib.asynccontextmanager
+    async def api(self) -> AsyncIterator[AsyncB2Api]:
+        """An ``AsyncB2Api`` authorized against ``b2_server``, closed at the end of the block."""
+        from b2kit.aio import AsyncB2Api
+
+        async with AsyncB2Api(InMemoryAccountInfo()) as api:
+            await api.authorize_account(self.server.realm, self.server.key_id, self.server.key)
+            yield api
+
+    @contextlib.asynccontextmanager
+    async def bucket(self) -> AsyncIterator[AsyncBucket]:
+        """A fresh private bucket, emptied and deleted at the end of the block."""
+        async with self.api() as api:
+            bucket = await api.create_bucket(BUCKET_NAME_PREFIX + secrets.token_hex(8), "allPrivate")
+            try:
+                yield bucket
+            finally:
+                await remove_async_bucket(api, bucket)
+
+
 def remove_bucket(api: B2Api, bucket: Bucket) -> None:
     """Delete every version and unfinished large file of ``bucket``, then the bucket (best effort on errors
     a test may have caused on purpose, e.g. files under retention: those buckets are left behind)."""
@@ -130,3 +174,17 @@ def remove_bucket(api: B2Api, bucket: Bucket) -> None:
             bucket.delete_file_version(version.id_, version.file_name)
     with contextlib.suppress(B2Error):
         api.delete_bucket(bucket)
+
+
+async def remove_async_bucket(api: AsyncB2Api, bucket: AsyncBucket) -> None:
+    """``remove_bucket`` for the asyncio client."""
+    unfinished = [entry async for entry in bucket.list_unfinished_large_files()]
+    for entry in unfinished:
+        with contextlib.suppress(B2Error):
+            await bucket.cancel_large_file(entry.file_id)
+    versions = [version async for version in bucket.list_file_versions()]
+    for version in versions:
+        with contextlib.suppress(B2Error):
+            await bucket.delete_file_version(version.id_, version.file_name)
+    with contextlib.suppress(B2Error):
+        await api.delete_bucket(bucket)
