@@ -60,7 +60,8 @@ class CliSyncListener(SyncListener):
         with self._lock:
             self._planned_files = files
             if self._progress is not None and self._task is not None:
-                self._progress.update(self._task, total=byte_count)
+                # nothing to move: hide the bar now, or a refresh could draw "0/0 bytes" before finish()
+                self._progress.update(self._task, total=byte_count, visible=byte_count > 0)
             self._redraw()
 
     def action_started(self, action: SyncAction) -> None:
