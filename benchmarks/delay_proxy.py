@@ -93,6 +93,8 @@ class DelayProxy:
                 _pump(client_reader, server_writer, half, accepted + self.rtt),
                 _pump(server_reader, client_writer, half, accepted),
             )
+        except asyncio.CancelledError:
+            pass  # the proxy is stopping
         finally:
             for writer in (client_writer, server_writer):
                 writer.close()

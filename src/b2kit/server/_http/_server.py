@@ -25,6 +25,7 @@ from b2kit.server._app import App
 from b2kit.server._errors import B2Error, bad_request
 from b2kit.server._http import _dispatch
 from b2kit.server._http._exchange import Body, BodyPiece, Request, Response, json_response
+from b2kit.server._http._headers import IndexedHeaders
 from b2kit.server._http._params import Params
 from b2kit.server._http._request_subject import SubjectResolver
 from b2kit.server._http._routing import ADMIN, FILE, Endpoint, RouteTable, locate
@@ -99,6 +100,7 @@ def error_response(error: B2Error) -> Response:
 
 class B2RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    MessageClass = IndexedHeaders
     # a garbage request line would otherwise be answered HTTP/0.9-style: a body without a status line
     default_request_version = "HTTP/1.0"
     server_version = "b2kit"
