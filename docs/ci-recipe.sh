@@ -16,6 +16,7 @@ log="${B2KIT_SERVER_LOG:-$(mktemp -t b2kit-server.XXXXXX)}"
 key_id="ci-$RANDOM$RANDOM"
 key="$("$python" -c 'import secrets; print(secrets.token_hex(16))')"
 
+: >"$log"  # exists before the background server opens it, so the banner wait below can read it at once
 "$b2kit" server --ephemeral --port 0 --key-id "$key_id" --key "$key" \
     --absolute-minimum-part-size 100000 --recommended-part-size 1000000 --log-requests >"$log" 2>&1 &
 server_pid=$!
