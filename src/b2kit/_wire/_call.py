@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import urllib.parse
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar, cast
@@ -101,7 +102,7 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
-class ApiCall(Generic[R]):
+class ApiCall(ABC, Generic[R]):
     """One call of a B2 JSON endpoint (protocol §6), described by the fields of a frozen dataclass."""
 
     endpoint: ClassVar[str]
@@ -127,9 +128,9 @@ class ApiCall(Generic[R]):
         headers["Content-Type"] = "application/json"
         return HttpRequest("POST", url, headers, body, Expect.JSON, self.endpoint)
 
+    @abstractmethod
     def parse(self, answer: JSON) -> R:
         """The typed result of a successful answer."""
-        raise NotImplementedError
 
     def translate(self, error: B2Error) -> B2Error:
         """``error`` as this endpoint means it (AccessDenied becomes ``denied_as``)."""
@@ -152,9 +153,9 @@ class PagedCall(JsonCall):
     page_size_field: ClassVar[str]
     """The field holding how many items one page may have."""
 
+    @abstractmethod
     def next_page(self, answer: JSON) -> Self | None:
         """This call for the page after ``answer``, None when ``answer`` was the last."""
-        raise NotImplementedError
 
     def page_size(self) -> int | None:
         size: int | None = getattr(self, self.page_size_field)

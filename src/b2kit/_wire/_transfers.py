@@ -3,6 +3,7 @@ downloads (GET, streamed) and file-info HEADs on a download URL."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -14,7 +15,7 @@ from b2kit._wire._message import Body, Expect, HttpRequest
 from b2kit._wire._urls import check_b2_filename, range_header
 
 
-class _Upload:
+class _Upload(ABC):
     """What uploads share: the POST of a body with its length and SHA-1, answered by the new file's JSON."""
 
     endpoint: ClassVar[str]
@@ -34,9 +35,9 @@ class _Upload:
             "POST", upload_url, headers, body, Expect.JSON, self.endpoint, moves_file_bytes=True
         )
 
+    @abstractmethod
     def own_headers(self) -> dict[str, str]:
         """The headers of this kind of upload."""
-        raise NotImplementedError
 
     def parse(self, answer: JSON) -> JSON:
         return answer
