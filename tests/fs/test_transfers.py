@@ -135,7 +135,7 @@ def test_rm_recursive_removes_a_folder_and_a_bucket(b2fs, bucket):
 
 
 def test_rm_finds_versions_across_listing_pages(b2fs, bucket, monkeypatch):
-    monkeypatch.setattr("b2kit.fs._filesystem._VERSION_PAGE", 2)
+    monkeypatch.setattr("b2kit.fs._listing.VERSION_PAGE", 2)
     for content in (b"1", b"2", b"3", b"4", b"5"):
         b2fs.pipe(f"{bucket}/many.txt", content)
     b2fs.pipe(f"{bucket}/many.txt2", b"neighbour")

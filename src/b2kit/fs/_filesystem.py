@@ -20,7 +20,6 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, ClassVar, Final
 
@@ -28,18 +27,17 @@ from fsspec.callbacks import DEFAULT_CALLBACK, Callback
 from fsspec.spec import AbstractFileSystem, make_instance
 from fsspec.utils import isfilelike, stringify_path
 
-from b2kit import B2Api, Bucket, DownloadedFile, FileVersion, InvalidRange, UnsatisfiableRange
+from b2kit import B2Api, Bucket, DownloadedFile, InvalidRange, UnsatisfiableRange
 from b2kit.fs._batch import ParallelBatch
 from b2kit.fs._credentials import Credentials, connect, credentials_from, credentials_of
 from b2kit.fs._entries import ROOT_ENTRY, Entry, bucket_entry, file_entry, folder_entry
 from b2kit.fs._errors import translated
 from b2kit.fs._file import B2File
+from b2kit.fs._listing import children, entry_at, remove, tree, versions_of
 from b2kit.fs._paths import (
     PROTOCOL,
     VERSION_QUERY,
     B2Path,
-    depth_below,
-    parents_between,
     split_path,
     strip_protocol,
     with_version,
@@ -48,7 +46,6 @@ from b2kit.fs._paths import (
 DEFAULT_READ_BLOCK: Final = 4 * 1024 * 1024
 DEFAULT_CACHE_BLOCKS: Final = 16
 RM_MODES: Final = ("delete", "hide")
-_VERSION_PAGE: Final = 100
 _CREDENTIAL_OPTIONS: Final = ("api", "application_key_id", "application_key", "realm")
 
 
@@ -207,14 +204,8 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         if not refresh and not versions and path in self.dircache:
             return list(self.dircache[path])
         bucket = self._bucket(parsed.bucket)
-        entries = []
         with translated(path):
-            for version, folder in bucket.ls(parsed.key, show_versions=versions):
-                if folder is not None:
-                    entries.append(folder_entry(f"{parsed.bucket}/{folder.rstrip('/')}"))
-                elif version.action == "upload":
-                    name = f"{parsed.bucket}/{version.file_name}"
-                    entries.append(file_entry(with_version(name, version.id_) if versions else name, version))
+            entries = children(bucket, parsed, versions)
         if not entries and parsed.key:
             entry = self.info(path)
             if entry["type"] == "file":
@@ -253,11 +244,9 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
                 return dict(entry)
         bucket = self._bucket(parsed.bucket)
         with translated(path):
-            for version in bucket.list_file_names(parsed.key, 1, parsed.key):
-                if version.file_name == parsed.key:
-                    return file_entry(parsed.name, version)
-            for _ in bucket.list_file_names(None, 1, parsed.folder_prefix):
-                return folder_entry(parsed.name)
+            entry = entry_at(bucket, parsed)
+        if entry is not None:
+            return entry
         raise FileNotFoundError(errno.ENOENT, "no such file or folder", path)
 
     def _version_entry(self, path: str, parsed: B2Path) -> Entry:
@@ -299,19 +288,8 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             bucket = self._bucket(parsed.bucket)
         except FileNotFoundError:
             return {}
-        top = parsed.name
-        found: dict[str, Entry] = {}
-        with translated(top):
-            for version, _ in bucket.ls(parsed.key, recursive=True):
-                name = f"{parsed.bucket}/{version.file_name}"
-                if maxdepth is None or depth_below(top, name) <= maxdepth:
-                    found[name] = file_entry(name, version)
-                if withdirs:
-                    for folder in parents_between(top, name)[:maxdepth]:
-                        found.setdefault(folder, folder_entry(folder))
-        if withdirs and found:
-            found[top] = bucket_entry(bucket) if not parsed.key else folder_entry(top)
-        return found
+        with translated(parsed.name):
+            return tree(bucket, parsed, maxdepth, withdirs)
 
     def du(
         self,
@@ -333,33 +311,13 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         if not self.version_aware:
             raise ValueError("object_version_info needs B2FileSystem(version_aware=True)")
         parsed = self.split_path(path)
-        return [
-            file_entry(with_version(parsed.name, version.id_), version)
-            for version in self._versions_of(parsed)
-            if version.action == "upload"
-        ]
-
-    def _versions_of(self, parsed: B2Path) -> Iterator[FileVersion]:
-        """Every version (uploads and hide markers) of exactly ``parsed.key``, newest first.
-
-        Listed in pages of ``_VERSION_PAGE`` from ``(key, last id seen)``, so a folder's name does not pull
-        in a full page of the files below it.
-        """
         bucket = self._bucket(parsed.bucket)
-        start_id: str | None = None
-        seen: set[str] = set()
-        with translated(parsed.name):
-            while True:
-                page = list(bucket.list_file_versions(parsed.key, start_id, _VERSION_PAGE, parsed.key))
-                fresh = [version for version in page if version.id_ not in seen]
-                for version in fresh:
-                    if version.file_name != parsed.key:
-                        return
-                    seen.add(version.id_)
-                    yield version
-                if len(page) < _VERSION_PAGE or not fresh:
-                    return
-                start_id = page[-1].id_
+        with translated(path):
+            return [
+                file_entry(with_version(parsed.name, version.id_), version)
+                for version in versions_of(bucket, parsed.key)
+                if version.action == "upload"
+            ]
 
     def modified(self, path: str) -> datetime:
         """When the current version was uploaded."""
@@ -675,27 +633,10 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     def _rm_one(self, name: str, parsed: B2Path, mode: str, strict: bool) -> None:
         bucket = self._bucket(parsed.bucket)
         with translated(name):
-            if parsed.version_id is not None:
-                bucket.delete_file_version(parsed.version_id, parsed.key)
-                removed = True
-            elif mode == "hide":
-                removed = self._hide(bucket, parsed)
-            else:
-                versions = list(self._versions_of(parsed))
-                for version in versions:
-                    if version.action in ("upload", "hide"):
-                        bucket.delete_file_version(version.id_, version.file_name)
-                removed = bool(versions)
+            removed = remove(bucket, parsed, mode)
         self.invalidate_cache(parsed.name)
         if not removed and strict and not self.isdir(name):
             raise FileNotFoundError(errno.ENOENT, "no such file", name)
-
-    def _hide(self, bucket: Bucket, parsed: B2Path) -> bool:
-        for version in bucket.list_file_names(parsed.key, 1, parsed.key):
-            if version.file_name == parsed.key:
-                bucket.hide_file(parsed.key)
-                return True
-        return False
 
     # --- buckets and folders -------------------------------------------------------------------------------
 
