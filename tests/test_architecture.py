@@ -284,3 +284,8 @@ def test_the_cli_imports_only_public_names():
 def test_b2kit_has_no_import_cycle_at_run_time():
     runtime = [edge for edge in IMPORTS if not edge.type_checking]
     assert _cycles(runtime, "b2kit") == []
+
+
+@pytest.mark.parametrize("package", ["b2kit.fs", "b2kit.cli"])
+def test_fs_and_cli_have_no_import_cycle_even_through_type_checking(package):
+    assert _cycles(IMPORTS, package) == []

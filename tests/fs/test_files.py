@@ -67,6 +67,16 @@ def test_large_write_goes_up_in_parts_holding_about_one_block(b2fs, bucket):
     assert _unfinished(b2fs, bucket) == []
 
 
+def test_written_files_keep_the_content_type_and_file_info_given_to_open(b2fs, bucket):
+    for name, size in (("typed-small.txt", 5), ("typed-large.bin", PART + 5)):
+        path = f"{bucket}/{name}"
+        with b2fs.open(path, "wb", content_type="text/x-b2kit", file_info={"origin": "open"}) as f:
+            f.write(b"t" * size)
+        info = b2fs.info(path)
+        assert (info["size"], info["content_type"]) == (size, "text/x-b2kit")
+        assert info["file_info"]["origin"] == "open"
+
+
 def test_write_of_exactly_one_block_is_a_small_upload(b2fs, bucket):
     with b2fs.open(f"{bucket}/one-block.bin", "wb") as f:
         f.write(b"x" * PART)

@@ -19,8 +19,8 @@ import contextlib
 import hashlib
 import io
 from collections.abc import Mapping
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from fsspec.spec import AbstractBufferedFile
 
@@ -28,8 +28,32 @@ from b2kit import B2Error, Bucket
 from b2kit.constants import CONTENT_TYPE_AUTO
 from b2kit.fs._errors import translated
 
-if TYPE_CHECKING:
-    from b2kit.fs._filesystem import B2FileSystem
+
+class FileHost(Protocol):
+    """What a B2File needs of its filesystem (a B2FileSystem is one): entries and their cache."""
+
+    def info(self, path: str, **kwargs: Any) -> dict[str, Any]: ...
+
+    def invalidate_cache(self, path: str | None = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """Which B2 file a B2File reads or writes, and how it buffers.
+
+    ``entry`` is the version read (``rb``: its file id and size); ``content_type`` and ``file_info`` are
+    what a file being written is stored with. ``cache_type``/``cache_options`` are fsspec's read caches.
+    """
+
+    bucket: Bucket
+    key: str
+    block_size: int
+    autocommit: bool = True
+    entry: Mapping[str, Any] | None = None
+    cache_type: str = "blockcache"
+    cache_options: dict[str, Any] | None = None
+    content_type: str = CONTENT_TYPE_AUTO
+    file_info: Mapping[str, str] = field(default_factory=dict)
 
 
 class _LargeUpload:
@@ -58,41 +82,25 @@ class B2File(AbstractBufferedFile):  # type: ignore[misc]
 
     buffer: io.BytesIO
 
-    def __init__(
-        self,
-        fs: B2FileSystem,
-        path: str,
-        mode: str = "rb",
-        block_size: int | None = None,
-        autocommit: bool = True,
-        cache_type: str = "blockcache",
-        cache_options: dict[str, Any] | None = None,
-        *,
-        bucket: Bucket,
-        key: str,
-        entry: Mapping[str, Any] | None = None,
-        content_type: str | None = None,
-        file_info: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._bucket = bucket
-        self._key = key
-        self._content_type = content_type or CONTENT_TYPE_AUTO
-        self._file_info = dict(file_info or {})
+    def __init__(self, fs: FileHost, path: str, mode: str, settings: FileSettings, **kwargs: Any) -> None:
+        self._bucket = settings.bucket
+        self._key = settings.key
+        self._content_type = settings.content_type
+        self._file_info = dict(settings.file_info)
         self._large: _LargeUpload | None = None
         self._pending_small: bytes | None = None
         size = None
-        if entry is not None:
-            self._details = dict(entry)
-            size = int(entry["size"])
+        if settings.entry is not None:
+            self._details = dict(settings.entry)
+            size = int(settings.entry["size"])
         super().__init__(
             fs,
             path,
             mode,
-            block_size=block_size,
-            autocommit=autocommit,
-            cache_type=cache_type,
-            cache_options=cache_options,
+            block_size=settings.block_size,
+            autocommit=settings.autocommit,
+            cache_type=settings.cache_type,
+            cache_options=settings.cache_options,
             size=size,
             **kwargs,
         )
@@ -182,12 +190,7 @@ class B2File(AbstractBufferedFile):  # type: ignore[misc]
             with translated(self.path):
                 large.cancel()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_details: object) -> None:
         """Close normally; after an exception a file being written is discarded, not finished."""
         if exc_type is not None and self.writable():
             try:

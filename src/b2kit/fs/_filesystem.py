@@ -20,20 +20,23 @@ from __future__ import annotations
 import errno
 import os
 import threading
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Unpack
 
 from fsspec.callbacks import DEFAULT_CALLBACK, Callback
 from fsspec.spec import AbstractFileSystem, make_instance
 from fsspec.utils import isfilelike, stringify_path
 
 from b2kit import B2Api, Bucket, DownloadedFile, InvalidRange, UnsatisfiableRange
+from b2kit.constants import CONTENT_TYPE_AUTO
 from b2kit.fs._batch import ParallelBatch
-from b2kit.fs._credentials import Credentials, connect, credentials_from, credentials_of
+from b2kit.fs._credentials import Credentials, connect, credentials_of
 from b2kit.fs._entries import ROOT_ENTRY, Entry, bucket_entry, file_entry, folder_entry
 from b2kit.fs._errors import translated
-from b2kit.fs._file import B2File
+from b2kit.fs._file import B2File, FileSettings
 from b2kit.fs._listing import children, entry_at, remove, tree, versions_of
+from b2kit.fs._options import CREDENTIAL_OPTIONS, FileSystemOptions, StorageOptions
 from b2kit.fs._paths import (
     PROTOCOL,
     VERSION_QUERY,
@@ -43,10 +46,7 @@ from b2kit.fs._paths import (
     with_version,
 )
 
-DEFAULT_READ_BLOCK: Final = 4 * 1024 * 1024
 DEFAULT_CACHE_BLOCKS: Final = 16
-RM_MODES: Final = ("delete", "hide")
-_CREDENTIAL_OPTIONS: Final = ("api", "application_key_id", "application_key", "realm")
 
 
 class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
@@ -63,39 +63,20 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     protocol: ClassVar[str | tuple[str, ...]] = PROTOCOL
     root_marker = ""
 
-    def __init__(
-        self,
-        *,
-        application_key_id: str | None = None,
-        application_key: str | None = None,
-        realm: str | None = None,
-        api: B2Api | None = None,
-        version_aware: bool = False,
-        rm_mode: str = "delete",
-        max_concurrency: int = 10,
-        bucket_type: str = "allPrivate",
-        default_block_size: int = DEFAULT_READ_BLOCK,
-        default_cache_type: str = "blockcache",
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        if rm_mode not in RM_MODES:
-            raise ValueError(f"rm_mode must be one of {RM_MODES}, not {rm_mode!r}")
-        if max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
-        self._credentials: Credentials | None = None
-        if api is None:
-            self._credentials = credentials_from(application_key_id, application_key, realm)
-        self._api = api
+    def __init__(self, **storage_options: Unpack[StorageOptions]) -> None:
+        options = FileSystemOptions.parse(storage_options)
+        super().__init__(**options.fsspec)
+        self._credentials: Credentials | None = options.credentials
+        self._api = options.api
         self._api_lock = threading.Lock()
         self._buckets: dict[str, Bucket] = {}
-        self.version_aware = version_aware
-        self.rm_mode = rm_mode
-        self.max_concurrency = max_concurrency
-        self.bucket_type = bucket_type
-        self.default_block_size = default_block_size
-        self.default_cache_type = default_cache_type
-        self._batch = ParallelBatch(max_concurrency)
+        self.version_aware = options.version_aware
+        self.rm_mode = options.rm_mode
+        self.max_concurrency = options.max_concurrency
+        self.bucket_type = options.bucket_type
+        self.default_block_size = options.reading.block_size
+        self.default_cache_type = options.reading.cache_type
+        self._batch = ParallelBatch(options.max_concurrency)
         self._copy_state = threading.local()
 
     # --- identity, credentials, serialization --------------------------------------------------------------
@@ -119,7 +100,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the credentials (and options), never the live B2Api: each process authorizes itself."""
-        options = {k: v for k, v in self.storage_options.items() if k not in _CREDENTIAL_OPTIONS}
+        options = {k: v for k, v in self.storage_options.items() if k not in CREDENTIAL_OPTIONS}
         creds = self._credentials or credentials_of(self.api)
         if creds is not None:
             options.update(
@@ -368,7 +349,15 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         parsed = self.split_path(path)
         if not parsed.key:
             raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path)
-        bucket = self._bucket(parsed.bucket)
+        content_type = kwargs.pop("content_type", None) or CONTENT_TYPE_AUTO
+        where = FileSettings(
+            self._bucket(parsed.bucket),
+            parsed.key,
+            block_size or self.default_block_size,
+            autocommit,
+            content_type=content_type,
+            file_info=kwargs.pop("file_info", None) or {},
+        )
         if mode == "rb":
             entry = self.info(path)
             if entry["type"] != "file":
@@ -376,35 +365,16 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             cache_type = cache_type or self.default_cache_type
             if cache_options is None and cache_type == "blockcache":
                 cache_options = {"maxblocks": DEFAULT_CACHE_BLOCKS}
-            return B2File(
-                self,
-                path,
-                mode,
-                block_size or self.default_block_size,
-                autocommit,
-                cache_type,
-                cache_options,
-                bucket=bucket,
-                key=parsed.key,
-                entry=entry,
-                **kwargs,
-            )
+            reading = replace(where, entry=entry, cache_type=cache_type, cache_options=cache_options)
+            return B2File(self, path, mode, reading, **kwargs)
         if mode not in ("wb", "xb"):
             raise NotImplementedError(f"B2 files open as 'rb', 'wb' or 'xb', not {mode!r}")
         if parsed.version_id is not None:
             raise ValueError(f"a stored version cannot be written: {path!r}")
         if mode == "xb" and self.exists(path):
             raise FileExistsError(errno.EEXIST, "file exists", path)
-        return B2File(
-            self,
-            path,
-            mode,
-            self._write_block_size(block_size),
-            autocommit,
-            bucket=bucket,
-            key=parsed.key,
-            **kwargs,
-        )
+        writing = replace(where, block_size=self._write_block_size(block_size))
+        return B2File(self, path, mode, writing, **kwargs)
 
     def _write_block_size(self, block_size: int | None) -> int:
         """Bytes buffered by a writer: one part (at least B2's minimum, by default the recommended size)."""
