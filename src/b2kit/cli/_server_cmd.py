@@ -11,98 +11,26 @@ import shutil
 import sys
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import click
 
+from b2kit.cli._server_options import ServerOptions, server_options
 from b2kit.cli._stop_signals import StopSignals, force_exit
-from b2kit.server import LocalServer, RequestRecord, ServerConfig, ServerStartError
+from b2kit.server import LocalServer, RequestRecord, ServerStartError
 
-DEFAULT_DATA_DIR = Path("b2kit-data")
-_DEFAULTS = ServerConfig()
 STOP_DEADLINE_SECONDS = 1.0
 """A clean stop normally takes milliseconds; past this the process exits anyway (the promise is 2 s, and a
 loaded machine needs the rest to schedule the exit)."""
 
 
 @click.command("server")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="B2KIT_DATA_DIR",
-    help=f"Where metadata and file bytes live (default ./{DEFAULT_DATA_DIR}).",
-)
-@click.option("--ephemeral", is_flag=True, help="Use a temporary data dir, removed at exit.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0 picks a free port."
-)
-@click.option("--key-id", envvar="B2KIT_KEY_ID", help="Master key id (default: stable per data dir).")
-@click.option("--key", envvar="B2KIT_KEY", help="Master key secret (with --key-id).")
-@click.option(
-    "--absolute-minimum-part-size",
-    type=click.IntRange(min=1),
-    default=_DEFAULTS.absolute_minimum_part_size,
-    show_default=True,
-)
-@click.option(
-    "--recommended-part-size",
-    type=click.IntRange(min=1),
-    default=_DEFAULTS.recommended_part_size,
-    show_default=True,
-)
-@click.option(
-    "--token-ttl",
-    type=click.IntRange(min=1),
-    default=_DEFAULTS.token_ttl_seconds,
-    show_default=True,
-    help="Account token lifetime in seconds.",
-)
-@click.option(
-    "--log-requests",
-    is_flag=True,
-    help="Print one line per request: time, method, endpoint, bucket/file, status, error code, bytes, ms.",
-)
-@click.option(
-    "--log-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="With --log-requests: plain lines or one JSON object per line.",
-)
-def server(
-    data_dir: Path | None,
-    ephemeral: bool,
-    host: str,
-    port: int,
-    key_id: str | None,
-    key: str | None,
-    absolute_minimum_part_size: int,
-    recommended_part_size: int,
-    token_ttl: int,
-    log_requests: bool,
-    log_format: str,
-) -> None:
+@server_options
+def server(options: ServerOptions) -> None:
     """Run a local B2 server (B2 native API) and print its realm URL and master key."""
-    if ephemeral and data_dir is not None:
-        raise click.UsageError("--ephemeral and --data-dir exclude each other")
-    config = ServerConfig(
-        host=host,
-        port=port,
-        data_dir=None if ephemeral else (data_dir or DEFAULT_DATA_DIR),
-        key_id=key_id,
-        key=key,
-        absolute_minimum_part_size=absolute_minimum_part_size,
-        recommended_part_size=recommended_part_size,
-        token_ttl_seconds=token_ttl,
-    )
-    problems = config.problems()
-    if problems:
-        raise click.UsageError("; ".join(problems))
-    local = LocalServer(config)
-    if log_requests:
-        local.on_request(_request_printer(log_format))
-    _serve(local, ephemeral)
+    local = LocalServer(options.config())
+    if options.log_requests:
+        local.on_request(_request_printer(options.log_format))
+    _serve(local, options.ephemeral)
     click.echo("stopped")
     # everything is closed and removed: skip the interpreter's teardown (module and thread clean-up that
     # only delays the exit a signal asked for)
