@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import time
 
 import pytest
@@ -71,7 +73,10 @@ async def test_list_file_versions_of_one_name_by_keyword(make_aio_api, bucket_na
     async with make_aio_api() as api:
         bucket = await filled(api, bucket_name)
         assert [v.file_name async for v in bucket.list_file_versions(file_name="a.txt")] == ["a.txt", "a.txt"]
-        assert len([v async for v in bucket.list_file_versions(file_name="a.txt", fetch_count=1)]) == 1
+        versions = [v.id_ async for v in bucket.list_file_versions(file_name="a.txt")]
+        assert [v.id_ async for v in bucket.list_file_versions(file_name="a.txt", fetch_count=1)] == versions
+        assert [v.id_ async for v in bucket.list_file_versions("a.txt", 1)] == versions
+        assert len([v async for v in bucket.list_file_versions("a.txt", None, 2)]) == 2  # the seed's form
 
 
 async def test_downloads_with_a_positional_listener(make_aio_api, bucket_name):
@@ -136,7 +141,30 @@ async def test_copy_keywords_and_delete_key_by_object(make_aio_api, bucket_name)
         source = await bucket.upload_bytes(b"copy me", "src.txt")
         copied = await bucket.copy(source.id_, "dst.txt", destination_encryption=SSE_B2_AES)
         assert copied.server_side_encryption == SSE_B2_AES
-        with pytest.raises(TypeError, match="cache_control"):
-            await bucket.copy(source.id_, "dst2.txt", cache_control="no")
+        headed = await bucket.copy(source.id_, "dst2.txt", cache_control="no-cache", content_language="en")
+        assert headed.file_info == {"b2-cache-control": "no-cache", "b2-content-language": "en"}
+        with pytest.raises(TypeError, match="upload_mode"):
+            await bucket.copy(source.id_, "dst3.txt", upload_mode="x")
         created = await api.create_key(["listFiles"], "throwaway")
         assert (await api.delete_key(created)).id_ == created.id_
+
+
+async def test_upload_unbound_stream(make_aio_api, bucket_name):
+    async with make_aio_api() as api:
+        bucket = await new_bucket(api, bucket_name)
+        data = os.urandom(3 * 150_000 + 7)
+        large = await bucket.upload_unbound_stream(
+            io.BufferedReader(io.BytesIO(data)), "pipe.bin", buffer_size=150_000, content_encoding="gzip"
+        )
+        assert (large.size, large.content_sha1) == (len(data), "none")
+        assert large.file_info == {"b2-content-encoding": "gzip"}
+        assert await read(await bucket.download_file_by_id(large.id_)) == data
+
+        async def chunks():
+            yield b"ti"
+            yield b"ny"
+
+        small = await bucket.upload_unbound_stream(chunks(), "tiny.bin")
+        assert small.content_sha1 == hashlib.sha1(b"tiny").hexdigest()
+        with pytest.raises(ValueError, match="buffers_count"):
+            await bucket.upload_unbound_stream(chunks(), "x", buffers_count=1)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
+from collections.abc import Iterator
+
+import pytest
 
 from b2kit import B2ConnectionError
 from b2kit.cli._reachability import CLI_RETRY_POLICY, connection_refused, realm_url
@@ -46,6 +50,46 @@ def test_a_refused_connection_is_not_retried_by_the_cli():
     assert connection_refused(refused)
     assert not CLI_RETRY_POLICY.is_retryable(refused)
     assert CLI_RETRY_POLICY.is_retryable(B2ConnectionError("Connection reset"))
+
+
+_connects: list[object] | None = None
+"""Addresses of the socket connections made while a test records them (see ``recorded_connects``)."""
+
+
+def _record_connects(event: str, args: tuple[object, ...]) -> None:
+    if event == "socket.connect" and _connects is not None:
+        _connects.append(args[1])
+
+
+@pytest.fixture(scope="session")
+def _audit_hook_installed() -> None:
+    sys.addaudithook(_record_connects)  # audit hooks stay for the process; it records only on request
+
+
+@pytest.fixture
+def recorded_connects(_audit_hook_installed: None) -> Iterator[list[object]]:
+    """Every ``socket.connect`` of the test's own process, from Python's audit events (no patching)."""
+    global _connects
+    _connects = []
+    try:
+        yield _connects
+    finally:
+        _connects = None
+
+
+def test_a_refused_realm_fails_after_one_connection_attempt(run, recorded_connects):
+    """The 3 s bound of issue 15 without a clock: one connect, refused at once; with a single attempt
+    there is no retry pause either (retried, this command took 16 s)."""
+    port = _free_port()
+    realm = f"http://127.0.0.1:{port}"
+    result = run("account", "authorize", "--realm", realm, "id", "key")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: no B2 server answers at {realm}; is it running?\n",
+    )
+    assert [address for address in recorded_connects if address == ("127.0.0.1", port)] == [
+        ("127.0.0.1", port)
+    ]
 
 
 def test_authorize_against_nothing_says_no_server_answers(b2kit_process):

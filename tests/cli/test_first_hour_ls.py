@@ -40,10 +40,26 @@ def test_bare_ls_lists_the_buckets(run_ok, run_json, photos):
 def test_include_and_exclude_patterns(run_ok, photos):
     jpgs = run_ok("ls", "-r", "--include", "*.jpg", "b2://photos").stdout.split()
     assert jpgs == ["a/1.jpg", "b/2.jpg", "d/x/4.jpg"]
-    not_deep = run_ok("ls", "-r", "--include", "*.jpg", "--exclude", "d/*", "b2://photos").stdout.split()
-    assert not_deep == ["a/1.jpg", "b/2.jpg"]
+    not_deep = run_ok("ls", "-r", "--exclude", "*", "--include", "*.jpg", "--exclude", "d/*", "b2://photos")
+    assert not_deep.stdout.split() == ["a/1.jpg", "b/2.jpg"]
     no_txt = run_ok("ls", "-r", "--exclude", "*.txt", "b2://photos").stdout.split()
     assert no_txt == ["a/1.jpg", "b/2.jpg", "c/3.png", "d/x/4.jpg", "data/data.csv"]
+
+
+def test_include_and_exclude_apply_in_the_order_given_last_match_wins(run_ok, photos):
+    everything = ["a/1.jpg", "b/2.jpg", "c/3.png", "d/x/4.jpg", "data/data.csv", "data/notes.txt", "top.txt"]
+    # as the b2 CLI (b2sdk's FilterMatcher): with an --exclude among them, unmatched names are listed
+    no_d = run_ok("ls", "-r", "--include", "*.jpg", "--exclude", "d/*", "b2://photos").stdout.split()
+    assert no_d == [name for name in everything if not name.startswith("d/")]
+    d_jpg_back = run_ok("ls", "-r", "--exclude=d/*", "--include=*.jpg", "b2://photos").stdout.split()
+    assert d_jpg_back == everything
+    only_png = run_ok("ls", "-r", "--include", "*.png", "--exclude", "*", "--include", "c/*", "b2://photos")
+    assert only_png.stdout.split() == ["c/3.png"]
+
+
+def test_filters_decide_before_folders_form(run_ok, photos):
+    # data/'s first name (data.csv) does not match, data/notes.txt does: the folder is listed
+    assert run_ok("ls", "--include", "*.txt", "b2://photos").stdout.split() == ["data/", "top.txt"]
 
 
 def test_with_wildcard(run_ok, photos):

@@ -5,8 +5,13 @@ Each test is one row of docs/migrating.md (named there).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
+import os
+import re
 import time
+from pathlib import Path
 
 import b2sdk.v2 as b2sdk_v2
 import pytest
@@ -86,9 +91,19 @@ def test_ls_filters(filled, flavour):
 def test_list_file_versions_of_one_name_by_keyword(filled):
     versions = list(filled.list_file_versions(file_name="a.txt"))
     assert [v.file_name for v in versions] == ["a.txt", "a.txt"]
-    assert len(list(filled.list_file_versions(file_name="a.txt", fetch_count=1))) == 1
+    one_per_request = list(filled.list_file_versions(file_name="a.txt", fetch_count=1))
+    assert [v.id_ for v in one_per_request] == [v.id_ for v in versions]  # a page size, as in b2sdk
     from_a_on = [v.file_name for v in filled.list_file_versions("a.txt")]
     assert from_a_on == ["a.txt", "a.txt", "b.csv", "dir/c.txt", "dir/sub/d.txt"]
+
+
+def test_list_file_versions_of_one_name_positionally(filled):
+    versions = [v.id_ for v in filled.list_file_versions(file_name="a.txt")]
+    assert [v.id_ for v in filled.list_file_versions("a.txt", 1)] == versions
+    assert [v.id_ for v in filled.list_file_versions("a.txt", fetch_count=5)] == versions
+    assert len(list(filled.list_file_versions("a.txt", None, 2))) == 2  # the seed's: start name, id, limit
+    with pytest.raises(ValueError, match="fetch_count"):
+        list(filled.list_file_versions("a.txt", 0))
 
 
 def test_download_file_by_name_with_a_positional_listener(filled):
@@ -156,8 +171,77 @@ def test_copy_with_b2sdk_keywords(bucket):
     source = bucket.upload_bytes(b"copy me", "src.txt")
     copied = bucket.copy(source.id_, "dst.txt", destination_encryption=SSE_B2_AES)
     assert copied.server_side_encryption == SSE_B2_AES
-    with pytest.raises(TypeError, match="cache_control"):
-        bucket.copy(source.id_, "dst2.txt", cache_control="no")  # type: ignore[call-arg]
+    headed = bucket.copy(
+        source.id_,
+        "dst2.txt",
+        file_info={"k": "v"},
+        cache_control="no-cache",
+        content_disposition="attachment",
+        content_encoding="identity",
+        content_language="en",
+        expires=dt.datetime(2033, 12, 1, 16, tzinfo=dt.UTC),
+    )
+    assert headed.file_info == {
+        "k": "v",
+        "b2-cache-control": "no-cache",
+        "b2-content-disposition": "attachment",
+        "b2-content-encoding": "identity",
+        "b2-content-language": "en",
+        "b2-expires": "Thu, 01 Dec 2033 16:00:00 GMT",
+    }
+    with bucket.download_file_by_id(headed.id_) as downloaded:
+        assert downloaded.download_version.cache_control == "no-cache"
+        assert downloaded.read() == b"copy me"
+    with pytest.raises(TypeError, match="upload_mode"):
+        bucket.copy(source.id_, "dst3.txt", upload_mode="x")  # type: ignore[call-arg]
+
+
+class OneWayStream(io.RawIOBase):
+    """A non-seekable stream (a pipe) that records how far its reads ran ahead of the bytes sent."""
+
+    def __init__(self, data: bytes, sent: ProgressListenerForTest) -> None:
+        self._data = memoryview(data)
+        self._position = 0
+        self._sent = sent
+        self.max_lead = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = min(len(buffer), 30_001, len(self._data) - self._position)
+        buffer[:count] = self._data[self._position : self._position + count]
+        self._position += count
+        self.max_lead = max(self.max_lead, self._position - self._sent.last_completed)
+        return count
+
+
+@pytest.mark.parametrize("buffers_count", [2, 3])
+def test_upload_unbound_stream(bucket, buffers_count):
+    part = 150_000
+    data = os.urandom(5 * part + 7)
+    listener = ProgressListenerForTest()
+    stream = OneWayStream(data, listener)
+    large = bucket.upload_unbound_stream(
+        stream,
+        "pipe.bin",
+        "application/x-pipe",
+        {"k": "v"},
+        listener,
+        buffers_count=buffers_count,
+        buffer_size=part,
+        cache_control="no-store",
+    )
+    assert (large.size, large.content_sha1, large.content_type) == (len(data), "none", "application/x-pipe")
+    assert large.file_info == {"k": "v", "b2-cache-control": "no-store"}
+    assert list(bucket.list_unfinished_large_files()) == []
+    assert stream.max_lead <= buffers_count * part, "more part buffers were filled than buffers_count"
+    with bucket.download_file_by_id(large.id_) as downloaded:
+        assert downloaded.read() == data
+    small = bucket.upload_unbound_stream(OneWayStream(b"tiny", ProgressListenerForTest()), "tiny.bin")
+    assert small.content_sha1 == hashlib.sha1(b"tiny").hexdigest()
+    with pytest.raises(ValueError, match="buffers_count"):
+        bucket.upload_unbound_stream(io.BytesIO(b""), "x", buffers_count=1)
 
 
 def test_delete_key_takes_the_key_object(api: B2Api):
@@ -194,3 +278,15 @@ def test_terminal_progress_listener_replaces_tqdm(bucket, tmp_path):
 def test_list_buckets_takes_the_bucket_id_second(api: B2Api, bucket):
     assert [b.name for b in api.list_buckets(None, bucket.id_)] == [bucket.name]
     assert [b.name for b in api.list_buckets(bucket.name)] == [bucket.name]
+
+
+def test_every_row_of_the_migrating_guide_names_a_test_here():
+    root = Path(__file__).parents[2]
+    rows = [
+        line
+        for line in (root / "docs" / "migrating.md").read_text().splitlines()
+        if line.startswith("| ") and not line.startswith(("| What", "|---"))
+    ]
+    named = [name for row in rows for name in re.findall(r"`(test_\w+)`", row.rsplit("|", 2)[1])]
+    assert len(rows) >= 15 and all(re.search(r"`test_\w+`", row.rsplit("|", 2)[1]) for row in rows)
+    assert sorted(set(named) - set(globals())) == []

@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any, TypedDict
 
+from b2kit._exceptions import InvalidUserInput
 from b2kit._models import EncryptionSetting, FileRetentionSetting, LegalHold
 from b2kit._transfer._copy import CopyOptions
 from b2kit._transfer._upload import UploadOptions
@@ -36,6 +38,16 @@ class UploadKeywords(TypedDict, total=False):
     content_language: str | None
 
 
+class HeaderKeywords(TypedDict, total=False):
+    """b2sdk 2.x's HTTP-header settings of a new file (stored as ``b2-*`` file info)."""
+
+    cache_control: str | None
+    expires: str | dt.datetime | None
+    content_disposition: str | None
+    content_encoding: str | None
+    content_language: str | None
+
+
 class CopyKeywords(TypedDict, total=False):
     """The keywords of b2sdk 2.x's ``Bucket.copy`` that b2kit's copy honours."""
 
@@ -45,6 +57,11 @@ class CopyKeywords(TypedDict, total=False):
     legal_hold: LegalHold | None
     min_part_size: int | None
     max_part_size: int | None
+    cache_control: str | None
+    expires: str | dt.datetime | None
+    content_disposition: str | None
+    content_encoding: str | None
+    content_language: str | None
 
 
 _HEADER_INFO_KEYS = {
@@ -101,8 +118,110 @@ def upload_options(options: UploadOptions, given: Mapping[str, Any], call: str) 
     return dataclasses.replace(options, **changes) if changes else options
 
 
-def copy_options(options: CopyOptions, given: Mapping[str, Any]) -> CopyOptions:
-    """``options`` with b2sdk 2.x's copy keywords applied (TypeError for keywords b2kit does not honour)."""
-    _refuse_unknown(given, set(_COPY_FIELDS), "copy")
-    changes = {_COPY_FIELDS[k]: v for k, v in given.items() if v is not None}
-    return dataclasses.replace(options, **changes) if changes else options
+def copy_options(
+    options: CopyOptions | None,
+    given: Mapping[str, Any],
+    *,
+    destination_bucket_id: str,
+    content_type: str | None = None,
+    file_info: Mapping[str, str] | None = None,
+    offset: int = 0,
+    length: int | None = None,
+) -> CopyOptions:
+    """What ``Bucket.copy`` asked for, as one CopyOptions (TypeError for keywords b2kit does not honour).
+
+    The header keywords (``cache_control=`` ...) join ``file_info`` as ``b2-*`` entries, so, as in b2sdk,
+    giving one replaces the source's metadata (content type ``b2/x-auto`` unless given).
+    """
+    _refuse_unknown(given, set(_COPY_FIELDS) | set(_HEADER_INFO_KEYS), "copy")
+    opts = options or CopyOptions()
+    changes: dict[str, Any] = {
+        _COPY_FIELDS[k]: v for k, v in given.items() if k in _COPY_FIELDS and v is not None
+    }
+    changes["destination_bucket_id"] = opts.destination_bucket_id or destination_bucket_id
+    if content_type is not None:
+        changes["content_type"] = content_type
+    header_info = _header_info(given)
+    if file_info is not None or header_info:
+        base = file_info if file_info is not None else opts.file_info
+        changes["file_info"] = {**(base or {}), **header_info}
+    if offset:
+        changes["offset"] = offset
+    if length is not None:
+        changes["length"] = length
+    return dataclasses.replace(opts, **changes)
+
+
+def one_name_listing(
+    start_filename: str | None,
+    start_file_id: str | int | None,
+    file_name: str | None,
+    fetch_count: int | None,
+) -> tuple[str, int | None] | None:
+    """``(file_name, page size)`` when ``list_file_versions`` was called in b2sdk 2.x's form, else None.
+
+    b2sdk 2.x's ``list_file_versions(file_name, fetch_count)`` lists the versions of one name, ``fetch_count``
+    per page; the seed's ``list_file_versions(start_filename, start_file_id, ...)`` lists every version from
+    a name on. They are told apart by ``file_name=`` / ``fetch_count=`` given by keyword, or by an ``int``
+    in second place (a file id is a string). A lone positional name keeps the seed's meaning.
+    """
+    if isinstance(start_file_id, int):
+        if fetch_count is not None or file_name is not None:
+            raise TypeError("list_file_versions() got fetch_count both in second place and by keyword")
+        file_name, fetch_count, start_file_id = start_filename, start_file_id, None
+    elif fetch_count is not None and file_name is None:
+        file_name = start_filename
+    if file_name is None:
+        return None
+    if start_file_id is not None:
+        raise TypeError("list_file_versions() takes no start_file_id with file_name (b2sdk 2.x's form)")
+    if fetch_count is not None and fetch_count <= 0:
+        raise ValueError(f"fetch_count must be positive, got {fetch_count}")
+    return file_name, fetch_count
+
+
+@dataclass(frozen=True)
+class UnboundStreamSettings:
+    """b2sdk 2.x's buffer knobs of ``upload_unbound_stream``, checked as b2sdk checks them.
+
+    The part size is ``buffer_size``, else ``recommended_upload_part_size``, else the account's recommended
+    size; ``min_part_size`` / ``max_part_size`` must admit it. ``buffers_count`` buffers are alive at once:
+    one being filled from the stream, the others being sent. b2kit reads each part straight into its buffer,
+    whatever ``read_size``, and has no idle buffer to time out.
+    """
+
+    buffers_count: int = 2
+    buffer_size: int | None = None
+    recommended_upload_part_size: int | None = None
+    min_part_size: int | None = None
+    max_part_size: int | None = None
+    read_size: int = 8192
+    unused_buffer_timeout_seconds: float = 3600.0
+
+    def __post_init__(self) -> None:
+        if self.buffers_count <= 1:
+            raise ValueError("buffers_count has to be at least 2")
+        if self.read_size <= 0:
+            raise ValueError("read_size has to be a positive integer")
+        if self.unused_buffer_timeout_seconds <= 0.0:
+            raise ValueError("unused_buffer_timeout_seconds has to be a positive number")
+        size = self.part_size
+        if size is not None and self.min_part_size is not None and self.min_part_size > size:
+            raise InvalidUserInput(f"min_part_size {self.min_part_size} is larger than the part size {size}")
+        if size is not None and self.max_part_size is not None and self.max_part_size < size:
+            raise InvalidUserInput(f"max_part_size {self.max_part_size} is smaller than the part size {size}")
+
+    @property
+    def part_size(self) -> int | None:
+        """The size of every part but the last (None: the account's recommended size)."""
+        return self.buffer_size or self.recommended_upload_part_size
+
+    @property
+    def parts_in_flight(self) -> int:
+        """Parts sent while the next buffer fills."""
+        return self.buffers_count - 1
+
+    def options(self, base: UploadOptions) -> UploadOptions:
+        """``base`` with this part size."""
+        size = self.part_size
+        return base if size is None else dataclasses.replace(base, part_size=size)

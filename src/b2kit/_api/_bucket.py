@@ -15,12 +15,20 @@ import dataclasses
 import fnmatch
 import itertools
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Unpack, overload
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Unpack, cast, overload
 
 from b2kit import _protocol as p
-from b2kit._api._b2sdk_spellings import CopyKeywords, UploadKeywords, copy_options, upload_options
+from b2kit._api._b2sdk_spellings import (
+    CopyKeywords,
+    HeaderKeywords,
+    UnboundStreamSettings,
+    UploadKeywords,
+    copy_options,
+    one_name_listing,
+    upload_options,
+)
 from b2kit._api._listing_filters import FilterLike, NameMatcher, wildcard_prefix
 from b2kit._models import (
     DownloadVersion,
@@ -214,7 +222,7 @@ class Bucket:
     def list_file_versions(
         self,
         start_filename: str | None = None,
-        start_file_id: str | None = None,
+        start_file_id: str | int | None = None,
         max_entries: int | None = None,
         prefix: str | None = None,
         *,
@@ -223,17 +231,20 @@ class Bucket:
     ) -> Iterator[FileVersion]:
         """Every version (uploads, hide markers, unfinished large files), names ascending, newest first.
 
-        b2sdk 2.x's form ``list_file_versions(file_name=..., fetch_count=...)`` yields the versions of that
-        one name only.
+        b2sdk 2.x's form ``list_file_versions(file_name, fetch_count)`` (``fetch_count`` an int, or either
+        by keyword) yields the versions of that one name only, ``fetch_count`` per request.
         """
-        if file_name is not None:
-            return self._versions_of(file_name, fetch_count)
-        first = ListFileVersions(self.id_, start_filename, start_file_id, LIST_FILE_NAMES_MAX, prefix)
+        one_name = one_name_listing(start_filename, start_file_id, file_name, fetch_count)
+        if one_name is not None:
+            return self._versions_of(*one_name)
+        start_id = None if isinstance(start_file_id, int) else start_file_id
+        first = ListFileVersions(self.id_, start_filename, start_id, LIST_FILE_NAMES_MAX, prefix)
         return _versions(self.api.session.paged(first, max_entries))
 
     def _versions_of(self, file_name: str, fetch_count: int | None = None) -> Iterator[FileVersion]:
-        """The versions of exactly ``file_name``, newest first."""
-        for version in self.list_file_versions(file_name, None, fetch_count, prefix=file_name):
+        """The versions of exactly ``file_name``, newest first, ``fetch_count`` per request."""
+        first = ListFileVersions(self.id_, file_name, None, fetch_count or LIST_FILE_NAMES_MAX, file_name)
+        for version in _versions(self.api.session.paged(first)):
             if version.file_name != file_name:
                 return
             yield version
@@ -272,16 +283,26 @@ class Bucket:
                 yield from ((v, None) for v in found if versions or v.action == "upload")
                 return
         matcher = NameMatcher(filters)
-        for version, folder in self._walk(target, versions, recursive, fetch_count, with_wildcard):
-            if with_wildcard and not fnmatch.fnmatchcase(version.file_name, target):
-                continue
-            if matcher.keeps(version.file_name):
-                yield version, folder
+
+        def keeps(name: str) -> bool:
+            return (not with_wildcard or fnmatch.fnmatchcase(name, target)) and matcher.keeps(name)
+
+        yield from self._walk(target, versions, recursive, fetch_count, with_wildcard, keeps)
 
     def _walk(
-        self, target: str, versions: bool, recursive: bool, fetch_count: int | None, with_wildcard: bool
+        self,
+        target: str,
+        versions: bool,
+        recursive: bool,
+        fetch_count: int | None,
+        with_wildcard: bool,
+        keeps: Callable[[str], bool],
     ) -> Iterator[tuple[FileVersion, str | None]]:
-        """The listing under ``target`` as a folder (or under a wildcard pattern's folder part)."""
+        """The listing under ``target`` as a folder (or under a wildcard pattern's folder part).
+
+        Names ``keeps`` refuses are skipped before folders are formed, so a folder shows when any name in it
+        passes (as in b2sdk).
+        """
         prefix = wildcard_prefix(target) if with_wildcard else target
         if prefix and not prefix.endswith("/"):
             prefix += "/"
@@ -298,6 +319,8 @@ class Bucket:
                 version = FileVersion.from_api_response(entry)
                 if not version.file_name.startswith(prefix):
                     return
+                if not keeps(version.file_name):
+                    continue
                 after_prefix = version.file_name[len(prefix) :]
                 if recursive or "/" not in after_prefix:
                     yield version, None
@@ -407,6 +430,63 @@ class Bucket:
                 opts, file_info={**opts.file_info, p.SRC_LAST_MODIFIED_MILLIS: str(mtime)}
             )
         return self.upload(source, file_name, progress_listener, options=opts)
+
+    def upload_unbound_stream(
+        self,
+        read_only_object: BinaryIO | IO[bytes],
+        file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        recommended_upload_part_size: int | None = None,
+        encryption: EncryptionSetting | None = None,
+        file_retention: FileRetentionSetting | None = None,
+        legal_hold: LegalHold | None = None,
+        min_part_size: int | None = None,
+        max_part_size: int | None = None,
+        large_file_sha1: str | None = None,
+        buffers_count: int = 2,
+        buffer_size: int | None = None,
+        read_size: int = 8192,
+        unused_buffer_timeout_seconds: float = 3600.0,
+        custom_upload_timestamp: int | None = None,
+        *,
+        options: UploadOptions | None = None,
+        **header_keywords: Unpack[HeaderKeywords],
+    ) -> FileVersion:
+        """Upload a readable, non-seekable stream of unknown length (stdin, a socket) as ``file_name``.
+
+        b2sdk 2.x's call: memory stays at ``buffers_count`` part-sized buffers; a stream that ends within one
+        part becomes a small file, a longer one a large file started once the second part is read.
+        """
+        settings = UnboundStreamSettings(
+            buffers_count,
+            buffer_size,
+            recommended_upload_part_size,
+            min_part_size,
+            max_part_size,
+            read_size,
+            unused_buffer_timeout_seconds,
+        )
+        given = {
+            "encryption": encryption,
+            "file_retention": file_retention,
+            "legal_hold": legal_hold,
+            "large_file_sha1": large_file_sha1,
+            "custom_upload_timestamp": custom_upload_timestamp,
+            **header_keywords,
+        }
+        base = _with_metadata(options, content_type, file_info)
+        opts = settings.options(upload_options(base, given, "upload_unbound_stream"))
+        response = self.api.upload_manager.upload_unbound_stream(
+            self.id_,
+            file_name,
+            cast(BinaryIO, read_only_object),
+            opts,
+            progress_listener,
+            settings.parts_in_flight,
+        )
+        return FileVersion.from_api_response(response)
 
     # --- downloads -----------------------------------------------------------------------------------------
 
@@ -533,19 +613,18 @@ class Bucket:
         """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range).
 
         Giving ``content_type`` or ``file_info`` replaces the source's metadata; otherwise it is kept.
-        b2sdk 2.x's ``destination_encryption``, ``source_encryption``, ``file_retention``, ``legal_hold``
-        and ``min_part_size`` / ``max_part_size`` keywords are accepted too.
+        b2sdk 2.x's ``destination_encryption``, ``source_encryption``, ``file_retention``, ``legal_hold``,
+        ``min_part_size`` / ``max_part_size`` keywords are accepted too, and its header keywords
+        (``cache_control``, ``expires``, ``content_*``), which give the copy new metadata as in b2sdk.
         """
-        opts = copy_options(options or CopyOptions(), b2sdk_keywords)
-        changes: dict[str, Any] = {"destination_bucket_id": opts.destination_bucket_id or self.id_}
-        if content_type is not None:
-            changes["content_type"] = content_type
-        if file_info is not None:
-            changes["file_info"] = dict(file_info)
-        if offset:
-            changes["offset"] = offset
-        if length is not None:
-            changes["length"] = length
-        opts = dataclasses.replace(opts, **changes)
+        opts = copy_options(
+            options,
+            b2sdk_keywords,
+            destination_bucket_id=self.id_,
+            content_type=content_type,
+            file_info=file_info,
+            offset=offset,
+            length=length,
+        )
         response = self.api.copy_manager.copy(file_id, new_file_name, opts, progress_listener)
         return FileVersion.from_api_response(response)

@@ -159,11 +159,12 @@ class UploadManager:
         stream: BinaryIO,
         options: UploadOptions | None = None,
         progress_listener: AbstractProgressListener | None = None,
+        parts_in_flight: int = MAX_UNBOUND_PARTS_IN_FLIGHT,
     ) -> dict[str, Any]:
         """Upload a stream of unknown length, buffering one part at a time.
 
         If the stream ends within one part it is a small upload; otherwise a large file whose parts are sent
-        while the next is read (at most ``MAX_UNBOUND_PARTS_IN_FLIGHT`` + 1 part buffers alive). The listener
+        while the next is read (at most ``parts_in_flight`` + 1 part buffers alive). The listener
         learns the total at the end. Unbound uploads are not resumable.
         """
         opts = options or UploadOptions()
@@ -172,7 +173,8 @@ class UploadManager:
             limits = self.part_size_limits()
             size = opts.part_size or limits.effective_recommended
             plan_parts(size, limits, size)  # validates the override against the account's limits
-            return _UnboundUpload(self, bucket_id, file_name, stream, opts, reporter, size).run()
+            upload = _UnboundUpload(self, bucket_id, file_name, stream, opts, reporter, size)
+            return upload.run(parts_in_flight)
         finally:
             reporter.close()
 
@@ -377,7 +379,7 @@ class _UnboundUpload:
         self._reporter = reporter
         self._part_size = part_size
 
-    def run(self) -> dict[str, Any]:
+    def run(self, parts_in_flight: int) -> dict[str, Any]:
         first = _read_exactly(self._stream, self._part_size)
         second = (
             _read_exactly(self._stream, self._part_size) if len(first) == self._part_size else bytearray()
@@ -387,9 +389,9 @@ class _UnboundUpload:
             return self._manager._upload_small(
                 self._bucket_id, self._file_name, UploadSourceBytes(first), self._opts, self._reporter
             )
-        return self._run_large(first, second)
+        return self._run_large(first, second, parts_in_flight)
 
-    def _run_large(self, first: bytearray, second: bytearray) -> dict[str, Any]:
+    def _run_large(self, first: bytearray, second: bytearray, parts_in_flight: int) -> dict[str, Any]:
         manager = self._manager
         session = manager._session
         file_info = self._opts.stored_file_info()
@@ -397,7 +399,7 @@ class _UnboundUpload:
             file_info[LARGE_FILE_SHA1_INFO_KEY] = self._opts.large_file_sha1
         started = _start_large_file(session, self._bucket_id, self._file_name, file_info, self._opts)
         file_id: str = started["fileId"]
-        slots = threading.BoundedSemaphore(min(manager._max_workers, MAX_UNBOUND_PARTS_IN_FLIGHT))
+        slots = threading.BoundedSemaphore(max(1, min(manager._max_workers, parts_in_flight)))
         futures: list[Future[str]] = []
         total = 0
         buffer = first

@@ -12,12 +12,20 @@ import asyncio
 import dataclasses
 import fnmatch
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, Unpack
 
 from b2kit import _protocol as p
-from b2kit._api._b2sdk_spellings import CopyKeywords, UploadKeywords, copy_options, upload_options
+from b2kit._api._b2sdk_spellings import (
+    CopyKeywords,
+    HeaderKeywords,
+    UnboundStreamSettings,
+    UploadKeywords,
+    copy_options,
+    one_name_listing,
+    upload_options,
+)
 from b2kit._api._bucket import DEFAULT_UNFINISHED_BATCH, LIST_FILE_NAMES_MAX, _starting_at, _with_metadata
 from b2kit._api._listing_filters import FilterLike, NameMatcher, wildcard_prefix
 from b2kit._models import (
@@ -190,7 +198,7 @@ class AsyncBucket:
     async def list_file_versions(
         self,
         start_filename: str | None = None,
-        start_file_id: str | None = None,
+        start_file_id: str | int | None = None,
         max_entries: int | None = None,
         prefix: str | None = None,
         *,
@@ -198,20 +206,25 @@ class AsyncBucket:
         fetch_count: int | None = None,
     ) -> AsyncIterator[FileVersion]:
         """Every version (uploads, hide markers, unfinished large files), names ascending, newest first;
-        with b2sdk 2.x's ``file_name=`` (and ``fetch_count``) the versions of that one name only."""
-        if file_name is not None:
-            async for version in self._versions_of(file_name, fetch_count):
+        in b2sdk 2.x's form ``list_file_versions(file_name, fetch_count)`` (``fetch_count`` an int, or either
+        by keyword) the versions of that one name only, ``fetch_count`` per request."""
+        one_name = one_name_listing(start_filename, start_file_id, file_name, fetch_count)
+        if one_name is not None:
+            async for version in self._versions_of(*one_name):
                 yield version
             return
-        first = ListFileVersions(self.id_, start_filename, start_file_id, LIST_FILE_NAMES_MAX, prefix)
+        start_id = None if isinstance(start_file_id, int) else start_file_id
+        first = ListFileVersions(self.id_, start_filename, start_id, LIST_FILE_NAMES_MAX, prefix)
         async for entry in self.api.session.paged(first, max_entries).items():
             yield FileVersion.from_api_response(entry)
 
     async def _versions_of(
         self, file_name: str, fetch_count: int | None = None
     ) -> AsyncIterator[FileVersion]:
-        """The versions of exactly ``file_name``, newest first."""
-        async for version in self.list_file_versions(file_name, None, fetch_count, prefix=file_name):
+        """The versions of exactly ``file_name``, newest first, ``fetch_count`` per request."""
+        first = ListFileVersions(self.id_, file_name, None, fetch_count or LIST_FILE_NAMES_MAX, file_name)
+        async for entry in self.api.session.paged(first).items():
+            version = FileVersion.from_api_response(entry)
             if version.file_name != file_name:
                 return
             yield version
@@ -247,16 +260,27 @@ class AsyncBucket:
                         yield version, None
                 return
         matcher = NameMatcher(filters)
-        async for version, folder in self._walk(target, versions, recursive, fetch_count, with_wildcard):
-            if with_wildcard and not fnmatch.fnmatchcase(version.file_name, target):
-                continue
-            if matcher.keeps(version.file_name):
-                yield version, folder
+
+        def keeps(name: str) -> bool:
+            return (not with_wildcard or fnmatch.fnmatchcase(name, target)) and matcher.keeps(name)
+
+        async for entry in self._walk(target, versions, recursive, fetch_count, with_wildcard, keeps):
+            yield entry
 
     async def _walk(
-        self, target: str, versions: bool, recursive: bool, fetch_count: int | None, with_wildcard: bool
+        self,
+        target: str,
+        versions: bool,
+        recursive: bool,
+        fetch_count: int | None,
+        with_wildcard: bool,
+        keeps: Callable[[str], bool],
     ) -> AsyncIterator[tuple[FileVersion, str | None]]:
-        """The listing under ``target`` as a folder (or under a wildcard pattern's folder part)."""
+        """The listing under ``target`` as a folder (or under a wildcard pattern's folder part).
+
+        Names ``keeps`` refuses are skipped before folders are formed, so a folder shows when any name in it
+        passes (as in b2sdk).
+        """
         prefix = wildcard_prefix(target) if with_wildcard else target
         if prefix and not prefix.endswith("/"):
             prefix += "/"
@@ -273,6 +297,8 @@ class AsyncBucket:
                 version = FileVersion.from_api_response(entry)
                 if not version.file_name.startswith(prefix):
                     return
+                if not keeps(version.file_name):
+                    continue
                 after_prefix = version.file_name[len(prefix) :]
                 if recursive or "/" not in after_prefix:
                     yield version, None
@@ -392,6 +418,59 @@ class AsyncBucket:
             )
         return await self.upload(source, file_name, progress_listener, options=opts)
 
+    async def upload_unbound_stream(
+        self,
+        read_only_object: BinaryIO | IO[bytes] | AsyncIterable[bytes],
+        file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        recommended_upload_part_size: int | None = None,
+        encryption: EncryptionSetting | None = None,
+        file_retention: FileRetentionSetting | None = None,
+        legal_hold: LegalHold | None = None,
+        min_part_size: int | None = None,
+        max_part_size: int | None = None,
+        large_file_sha1: str | None = None,
+        buffers_count: int = 2,
+        buffer_size: int | None = None,
+        read_size: int = 8192,
+        unused_buffer_timeout_seconds: float = 3600.0,
+        custom_upload_timestamp: int | None = None,
+        *,
+        options: UploadOptions | None = None,
+        **header_keywords: Unpack[HeaderKeywords],
+    ) -> FileVersion:
+        """Upload a readable, non-seekable stream (or an async iterable of bytes) of unknown length; b2sdk
+        2.x's call: at most ``buffers_count`` part buffers, a small file if it ends within one part."""
+        settings = UnboundStreamSettings(
+            buffers_count,
+            buffer_size,
+            recommended_upload_part_size,
+            min_part_size,
+            max_part_size,
+            read_size,
+            unused_buffer_timeout_seconds,
+        )
+        given = {
+            "encryption": encryption,
+            "file_retention": file_retention,
+            "legal_hold": legal_hold,
+            "large_file_sha1": large_file_sha1,
+            "custom_upload_timestamp": custom_upload_timestamp,
+            **header_keywords,
+        }
+        base = _with_metadata(options, content_type, file_info)
+        opts = settings.options(upload_options(base, given, "upload_unbound_stream"))
+        stream = (
+            read_only_object if isinstance(read_only_object, AsyncIterable) else self._read(read_only_object)
+        )
+        async with self.api.transfer_slots:
+            response = await self.api.upload_manager.upload_stream(
+                self.id_, file_name, stream, opts, progress_listener, settings.parts_in_flight
+            )
+        return FileVersion.from_api_response(response)
+
     # --- downloads -----------------------------------------------------------------------------------------
 
     async def download_file_by_name(
@@ -487,16 +566,14 @@ class AsyncBucket:
     ) -> FileVersion:
         """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range;
         b2sdk 2.x's copy keywords accepted too)."""
-        opts = copy_options(options or CopyOptions(), b2sdk_keywords)
-        changes: dict[str, Any] = {"destination_bucket_id": opts.destination_bucket_id or self.id_}
-        if content_type is not None:
-            changes["content_type"] = content_type
-        if file_info is not None:
-            changes["file_info"] = dict(file_info)
-        if offset:
-            changes["offset"] = offset
-        if length is not None:
-            changes["length"] = length
-        opts = dataclasses.replace(opts, **changes)
+        opts = copy_options(
+            options,
+            b2sdk_keywords,
+            destination_bucket_id=self.id_,
+            content_type=content_type,
+            file_info=file_info,
+            offset=offset,
+            length=length,
+        )
         response = await self.api.copy_manager.copy(file_id, new_file_name, opts, progress_listener)
         return FileVersion.from_api_response(response)

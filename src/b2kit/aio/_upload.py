@@ -96,11 +96,12 @@ class AsyncUploadManager:
         stream: AsyncIterable[bytes],
         options: UploadOptions | None = None,
         progress_listener: AbstractProgressListener | None = None,
+        parts_in_flight: int = MAX_UNBOUND_PARTS_IN_FLIGHT,
     ) -> dict[str, Any]:
         """Upload an async stream of unknown length, one part buffered at a time (not resumable).
 
         If it ends within one part it is a small upload; otherwise a large file whose parts are sent while the
-        next is read (at most ``MAX_UNBOUND_PARTS_IN_FLIGHT`` parts in flight).
+        next is read (at most ``parts_in_flight`` parts in flight).
         """
         opts = options or UploadOptions()
         reporter = ProgressReporter(progress_listener)
@@ -108,7 +109,8 @@ class AsyncUploadManager:
             limits = self.part_size_limits()
             size = opts.part_size or limits.effective_recommended
             plan_parts(size, limits, size)  # validates the override against the account's limits
-            return await self._upload_stream(bucket_id, file_name, _Chunker(stream, size), opts, reporter)
+            chunker = _Chunker(stream, size)
+            return await self._upload_stream(bucket_id, file_name, chunker, opts, reporter, parts_in_flight)
         finally:
             reporter.close()
 
@@ -304,6 +306,7 @@ class AsyncUploadManager:
         chunker: _Chunker,
         opts: UploadOptions,
         reporter: ProgressReporter,
+        parts_in_flight: int,
     ) -> dict[str, Any]:
         first = await chunker.next_part()
         second = await chunker.next_part() if len(first) == chunker.part_size else b""
@@ -315,7 +318,7 @@ class AsyncUploadManager:
             file_info[LARGE_FILE_SHA1_INFO_KEY] = opts.large_file_sha1
         started = await self._start_large_file(bucket_id, file_name, file_info, opts)
         file_id: str = started["fileId"]
-        slots = asyncio.Semaphore(min(self.max_workers, MAX_UNBOUND_PARTS_IN_FLIGHT))
+        slots = asyncio.Semaphore(max(1, min(self.max_workers, parts_in_flight)))
         total = 0
 
         async def send(number: int, data: bytes) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import click
 
@@ -35,19 +35,67 @@ def folder_json(folder: str) -> dict[str, object]:
     return {"action": "folder", "fileName": folder, "fileId": None, "size": 0, "uploadTimestamp": 0}
 
 
-def name_filters(includes: tuple[str, ...], excludes: tuple[str, ...]) -> list[Filter]:
-    """With ``--include``, only names matching one are listed; ``--exclude`` then leaves names out."""
-    everything = [Filter.exclude("*")] if includes else []
-    return everything + [Filter.include(p) for p in includes] + [Filter.exclude(p) for p in excludes]
+_FILTER_OPTIONS = {"--include": "include", "--exclude": "exclude"}
+_FILTERS_IN_ORDER = "b2kit.ls.filters"
 
 
-@click.command("ls", cls=B2kitCommand)
+def filters_in_order(args: Sequence[str]) -> list[Filter]:
+    """The ``--include``/``--exclude`` patterns of a command line, in the order they were given."""
+    found: list[Filter] = []
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            break
+        option, equals, value = word.partition("=")
+        kind = _FILTER_OPTIONS.get(option)
+        if kind is not None:
+            found.append(Filter(kind, value if equals else next(words, "")))
+    return found
+
+
+def name_filters(
+    ordered: Sequence[Filter], includes: tuple[str, ...], excludes: tuple[str, ...]
+) -> list[Filter]:
+    """The filters as given, as the b2 CLI applies them: the last pattern matching a name decides, a name
+    none matches is listed unless every pattern is an ``--include``.
+
+    ``ordered`` comes from the raw command line; should it disagree with what click parsed, click's values
+    win, includes first.
+    """
+    if sorted((f.type, f.pattern) for f in ordered) == sorted(
+        [("include", p) for p in includes] + [("exclude", p) for p in excludes]
+    ):
+        return list(ordered)
+    return [Filter.include(p) for p in includes] + [Filter.exclude(p) for p in excludes]
+
+
+class _ListCommand(B2kitCommand):
+    """``ls``: keeps the order of ``--include``/``--exclude``, which click's per-option tuples lose."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_FILTERS_IN_ORDER] = filters_in_order(args)
+        return super().parse_args(ctx, args)
+
+
+@click.command("ls", cls=_ListCommand)
 @click.argument("uri", type=B2UriType("path"), required=False)
 @click.option("-r", "--recursive", is_flag=True, help="list every file under the path, not one level")
 @click.option("-l", "--long", "long_format", is_flag=True, help="show id, action, date, size too")
 @click.option("--versions", is_flag=True, help="show every version, hide markers included")
-@click.option("--include", "includes", multiple=True, metavar="PATTERN", help="list only names matching")
-@click.option("--exclude", "excludes", multiple=True, metavar="PATTERN", help="leave out names matching")
+@click.option(
+    "--include",
+    "includes",
+    multiple=True,
+    metavar="PATTERN",
+    help="list names matching (in order; last match decides)",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="PATTERN",
+    help="leave out names matching (in order; last match decides)",
+)
 @click.option("--with-wildcard", is_flag=True, help="the URI's name is a pattern: *, ?, [...] (implies -r)")
 @output_options(json_flag=True)
 def ls_cmd(
@@ -62,8 +110,8 @@ def ls_cmd(
     """List files under b2://bucket[/folder] (one level unless -r; folders end with /).
 
     A URI that names a file lists that file; with no URI, the buckets are listed. --include/--exclude
-    take shell patterns on the whole file name: with --include only matching names are listed, and
-    --exclude leaves names out even when included.
+    take shell patterns on the whole file name, applied in the order given as the b2 CLI does: the last
+    one matching a name decides; a name none matches is listed, unless all patterns are --include.
     """
     out = Output.from_context()
     if uri is None:
@@ -75,7 +123,7 @@ def ls_cmd(
         latest_only=not versions,
         recursive=recursive or with_wildcard,
         with_wildcard=with_wildcard,
-        filters=name_filters(includes, excludes),
+        filters=name_filters(click.get_current_context().meta.get(_FILTERS_IN_ORDER, []), includes, excludes),
     )
     if out.json_mode:
         out.json([folder_json(folder) if folder else version.as_dict() for version, folder in entries])
