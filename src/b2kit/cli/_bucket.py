@@ -59,11 +59,9 @@ def create_cmd(name: str, bucket_type: str, bucket_info: Any, lifecycle_rules: A
 def list_cmd() -> None:
     """List the buckets of the account: id, type and name."""
     buckets = sorted(authorized_api().list_buckets(), key=lambda b: b.name or "")
-    out = Output.from_context()
-    if out.json_mode:
-        out.json([b.as_dict() for b in buckets])
-    else:
-        out.table(["id", "type", "name"], [[b.id_, b.type_ or "", b.name or ""] for b in buckets])
+    Output.from_context().records(
+        buckets, lambda b: b.as_dict(), ["id", "type", "name"], lambda b: [b.id_, b.type_ or "", b.name or ""]
+    )
 
 
 @bucket.command("get")

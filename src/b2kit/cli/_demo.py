@@ -68,25 +68,19 @@ def _list(out: Output, bucket: Bucket) -> None:
 
 @dataclass(frozen=True)
 class DemoPaths:
-    """Everything the demo writes lives under one temporary directory."""
+    """Everything the demo writes lives under one temporary directory, ``workdir``."""
 
     workdir: Path
+    data_dir: Path
+    sample: Path
+    restored: Path
+    account_file: Path
 
-    @property
-    def data_dir(self) -> Path:
-        return self.workdir / "server-data"
-
-    @property
-    def sample(self) -> Path:
-        return self.workdir / "sample"
-
-    @property
-    def restored(self) -> Path:
-        return self.workdir / "restored"
-
-    @property
-    def account_file(self) -> Path:
-        return self.workdir / "account_info.sqlite"
+    @classmethod
+    def under(cls, workdir: Path) -> DemoPaths:
+        """The demo's server data, sample tree, restored copy and account file inside ``workdir``."""
+        names = ("server-data", "sample", "restored", "account_info.sqlite")
+        return cls(workdir, *(workdir / name for name in names))
 
 
 @click.command("demo", cls=B2kitCommand)
@@ -109,7 +103,7 @@ class DemoPaths:
 def demo(keep: bool, large_mb: int, small_copies: int) -> None:
     """Round trip on a local B2 server: sync a sample folder up, list, sync back, verify, show speed."""
     out = Output.from_context()
-    paths = DemoPaths(Path(tempfile.mkdtemp(prefix="b2kit-demo-")))
+    paths = DemoPaths.under(Path(tempfile.mkdtemp(prefix="b2kit-demo-")))
     try:
         _step(out, f"making a sample folder in {paths.sample}")
         stats = make_sample_tree(paths.sample, large_mb * MB, small_copies)

@@ -303,14 +303,12 @@ def large() -> None:
 def parts_cmd(uri: B2FileId) -> None:
     """List the parts uploaded so far for the unfinished large file b2id://fileId."""
     parts = list(authorized_api().list_parts(uri.file_id))
-    out = Output.from_context()
-    if out.json_mode:
-        out.json([part_json(p) for p in parts])
-    else:
-        out.table(
-            ["part", "size", "sha1"],
-            [[str(p.part_number), str(p.content_length), p.content_sha1] for p in parts],
-        )
+    Output.from_context().records(
+        parts,
+        part_json,
+        ["part", "size", "sha1"],
+        lambda p: [str(p.part_number), str(p.content_length), p.content_sha1],
+    )
 
 
 @large.group("unfinished", cls=B2kitGroup)
@@ -324,11 +322,9 @@ def unfinished() -> None:
 def unfinished_list_cmd(uri: B2Path) -> None:
     """List unfinished large files in b2://bucket[/prefix]."""
     files = list(bucket_of(authorized_api(), uri).list_unfinished_large_files(prefix=uri.name or None))
-    out = Output.from_context()
-    if out.json_mode:
-        out.json([unfinished_json(f) for f in files])
-    else:
-        out.table(["fileId", "name"], [[f.file_id, f.file_name] for f in files])
+    Output.from_context().records(
+        files, unfinished_json, ["fileId", "name"], lambda f: [f.file_id, f.file_name]
+    )
 
 
 @unfinished.command("cancel")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
 from b2kit import (
     ApplicationKey,
@@ -13,43 +14,49 @@ from b2kit import (
     UnfinishedLargeFile,
 )
 
+_DOWNLOAD_FIELDS: Final = {
+    "fileId": "id_",
+    "fileName": "file_name",
+    "size": "size",
+    "contentType": "content_type",
+    "contentSha1": "content_sha1",
+    "uploadTimestamp": "upload_timestamp",
+}
+_PART_FIELDS: Final = {
+    "fileId": "file_id",
+    "partNumber": "part_number",
+    "contentLength": "content_length",
+    "contentSha1": "content_sha1",
+    "contentMd5": "content_md5",
+    "uploadTimestamp": "upload_timestamp",
+}
+_UNFINISHED_FIELDS: Final = {
+    "fileId": "file_id",
+    "fileName": "file_name",
+    "bucketId": "bucket_id",
+    "contentType": "content_type",
+    "uploadTimestamp": "upload_timestamp",
+}
+
+
+def _fields(value: object, fields: Mapping[str, str]) -> dict[str, Any]:
+    """The attributes ``fields`` names (B2 JSON name -> attribute) of ``value``."""
+    return {name: getattr(value, attribute) for name, attribute in fields.items()}
+
 
 def file_json(version: FileVersion | DownloadVersion) -> dict[str, Any]:
     """A file version as B2 spells it (``as_dict`` for listed versions, headers for HEAD results)."""
     if isinstance(version, FileVersion):
         return version.as_dict()
-    return {
-        "fileId": version.id_,
-        "fileName": version.file_name,
-        "size": version.size,
-        "contentType": version.content_type,
-        "contentSha1": version.content_sha1,
-        "uploadTimestamp": version.upload_timestamp,
-        "fileInfo": dict(version.file_info),
-        "action": "upload",
-    }
+    return {**_fields(version, _DOWNLOAD_FIELDS), "fileInfo": dict(version.file_info), "action": "upload"}
 
 
 def part_json(part: Part) -> dict[str, Any]:
-    return {
-        "fileId": part.file_id,
-        "partNumber": part.part_number,
-        "contentLength": part.content_length,
-        "contentSha1": part.content_sha1,
-        "contentMd5": part.content_md5,
-        "uploadTimestamp": part.upload_timestamp,
-    }
+    return _fields(part, _PART_FIELDS)
 
 
 def unfinished_json(unfinished: UnfinishedLargeFile) -> dict[str, Any]:
-    return {
-        "fileId": unfinished.file_id,
-        "fileName": unfinished.file_name,
-        "bucketId": unfinished.bucket_id,
-        "contentType": unfinished.content_type,
-        "fileInfo": dict(unfinished.file_info),
-        "uploadTimestamp": unfinished.upload_timestamp,
-    }
+    return {**_fields(unfinished, _UNFINISHED_FIELDS), "fileInfo": dict(unfinished.file_info)}
 
 
 def key_json(key: ApplicationKey) -> dict[str, Any]:

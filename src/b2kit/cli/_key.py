@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from b2kit import ApplicationKey
 from b2kit.cli._credentials import authorized_api
 from b2kit.cli._errors import B2kitGroup, CommandFailed
 from b2kit.cli._json_views import key_json
@@ -71,24 +72,21 @@ def list_cmd(long_format: bool) -> None:
     """List the application keys of the account (never their secrets)."""
     keys = list(authorized_api().list_keys())
     out = Output.from_context()
-    if out.json_mode:
-        out.json([key_json(k) for k in keys])
-        return
-    if not long_format:
-        out.table(["id", "name"], [[k.id_, k.key_name] for k in keys])
-        return
-    rows = [
-        [
-            k.id_,
-            k.key_name,
-            ",".join(k.bucket_ids or []) or "-",
-            k.name_prefix or "-",
-            _expires(k.expiration_timestamp_millis),
-            ",".join(k.capabilities),
-        ]
-        for k in keys
+    if long_format:
+        out.records(keys, key_json, ["id", "name", "buckets", "prefix", "expires", "capabilities"], _long_row)
+    else:
+        out.records(keys, key_json, ["id", "name"], lambda k: [k.id_, k.key_name])
+
+
+def _long_row(k: ApplicationKey) -> list[str]:
+    return [
+        k.id_,
+        k.key_name,
+        ",".join(k.bucket_ids or []) or "-",
+        k.name_prefix or "-",
+        _expires(k.expiration_timestamp_millis),
+        ",".join(k.capabilities),
     ]
-    out.table(["id", "name", "buckets", "prefix", "expires", "capabilities"], rows)
 
 
 @key.command("delete")

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 _QUIET = "b2kit.quiet"
 _NO_PROGRESS = "b2kit.no_progress"
@@ -85,6 +86,19 @@ class Output:
     def json(self, data: Any) -> None:
         """Pretty JSON on stdout; printed even with ``-q`` since a script asked for it."""
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
+
+    def records(
+        self,
+        items: Sequence[T],
+        as_json: Callable[[T], Any],
+        headers: Sequence[str],
+        as_row: Callable[[T], Sequence[str]],
+    ) -> None:
+        """``items`` as a JSON list (``--json``), else as a table of ``headers`` with one row per item."""
+        if self.json_mode:
+            self.json([as_json(item) for item in items])
+        else:
+            self.table(headers, [as_row(item) for item in items])
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """A table: drawn with rich on a terminal, tab-separated lines otherwise."""
