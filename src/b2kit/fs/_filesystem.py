@@ -18,6 +18,7 @@ Instances pickle their credentials (never a live B2Api), so Dask workers rebuild
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import threading
 from dataclasses import replace
@@ -28,10 +29,10 @@ from fsspec.callbacks import DEFAULT_CALLBACK, Callback
 from fsspec.spec import AbstractFileSystem, make_instance
 from fsspec.utils import isfilelike, stringify_path
 
-from b2kit import B2Api, Bucket, DownloadedFile, InvalidRange, UnsatisfiableRange
+from b2kit import B2Api, DownloadedFile
 from b2kit.constants import CONTENT_TYPE_AUTO
 from b2kit.fs._batch import ParallelBatch
-from b2kit.fs._credentials import Credentials, connect, credentials_of
+from b2kit.fs._connection import Connection
 from b2kit.fs._entries import ROOT_ENTRY, Entry, bucket_entry, file_entry, folder_entry
 from b2kit.fs._errors import translated
 from b2kit.fs._file import B2File, FileSettings
@@ -45,6 +46,7 @@ from b2kit.fs._paths import (
     strip_protocol,
     with_version,
 )
+from b2kit.fs._ranges import read_range, resolve_range
 
 DEFAULT_CACHE_BLOCKS: Final = 16
 
@@ -66,10 +68,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     def __init__(self, **storage_options: Unpack[StorageOptions]) -> None:
         options = FileSystemOptions.parse(storage_options)
         super().__init__(**options.fsspec)
-        self._credentials: Credentials | None = options.credentials
-        self._api = options.api
-        self._api_lock = threading.Lock()
-        self._buckets: dict[str, Bucket] = {}
+        self._connection = Connection(options.credentials, options.api, options.max_concurrency)
         self.version_aware = options.version_aware
         self.rm_mode = options.rm_mode
         self.max_concurrency = options.max_concurrency
@@ -84,24 +83,15 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     @property
     def api(self) -> B2Api:
         """The authorized B2Api (authorized on first use)."""
-        with self._api_lock:
-            if self._api is None:
-                with translated(""):
-                    self._api = connect(self._credentials, self.max_concurrency)
-            return self._api
+        return self._connection.api
 
     def __repr__(self) -> str:
-        creds = self._credentials
-        if creds is None:
-            return f"{type(self).__name__}(api={self._api!r})"
-        return (
-            f"{type(self).__name__}(realm={creds.realm!r}, application_key_id={creds.application_key_id!r})"
-        )
+        return f"{type(self).__name__}({self._connection.describe()})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the credentials (and options), never the live B2Api: each process authorizes itself."""
         options = {k: v for k, v in self.storage_options.items() if k not in CREDENTIAL_OPTIONS}
-        creds = self._credentials or credentials_of(self.api)
+        creds = self._connection.portable_credentials()
         if creds is not None:
             options.update(
                 application_key_id=creds.application_key_id,
@@ -138,21 +128,6 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             raise ValueError(f"{path!r} names a version: use B2FileSystem(version_aware=True)")
         return parsed
 
-    def _bucket(self, name: str) -> Bucket:
-        bucket = self._buckets.get(name)
-        if bucket is None:
-            with translated(name):
-                bucket = self.api.get_bucket_by_name(name)
-            self._buckets[name] = bucket
-        return bucket
-
-    def _bucket_exists(self, name: str) -> bool:
-        try:
-            self._bucket(name)
-        except FileNotFoundError:
-            return False
-        return True
-
     def invalidate_cache(self, path: str | None = None) -> None:
         if path is None:
             self.dircache.clear()
@@ -178,13 +153,13 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
 
     def _entries(self, path: str, refresh: bool, versions: bool) -> list[Entry]:
         if not path:
-            return self._bucket_entries()
+            return [bucket_entry(bucket) for bucket in self._connection.buckets()]
         parsed = self.split_path(path)
         if parsed.version_id is not None:
             return [self.info(path)]
         if not refresh and not versions and path in self.dircache:
             return list(self.dircache[path])
-        bucket = self._bucket(parsed.bucket)
+        bucket = self._connection.bucket(parsed.bucket)
         with translated(path):
             entries = children(bucket, parsed, versions)
         if not entries and parsed.key:
@@ -195,19 +170,6 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             self.dircache[path] = entries
         return entries
 
-    def _bucket_entries(self) -> list[Entry]:
-        """Every bucket of the account; for a key restricted to buckets, those (B2 lists no others)."""
-        with translated(""):
-            allowed = self.api.account_info.get_allowed()["buckets"] or []
-            if allowed:
-                buckets = [self._bucket(str(item["name"])) for item in allowed if item["name"]]
-            else:
-                buckets = self.api.list_buckets()
-        for bucket in buckets:
-            if bucket.name is not None:
-                self._buckets[bucket.name] = bucket
-        return [bucket_entry(bucket) for bucket in buckets]
-
     def info(self, path: str, **kwargs: Any) -> Entry:
         """The entry of a file, folder, bucket (or the root); FileNotFoundError when nothing is there."""
         path = self._strip_protocol(path)
@@ -215,7 +177,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             return dict(ROOT_ENTRY)
         parsed = self.split_path(path)
         if not parsed.key:
-            return bucket_entry(self._bucket(parsed.bucket))
+            return bucket_entry(self._connection.bucket(parsed.bucket))
         if parsed.version_id is not None:
             return self._version_entry(path, parsed)
         if path in self.dircache:
@@ -223,7 +185,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         for entry in self._ls_from_cache(path) or ():
             if entry["name"] == path:
                 return dict(entry)
-        bucket = self._bucket(parsed.bucket)
+        bucket = self._connection.bucket(parsed.bucket)
         with translated(path):
             entry = entry_at(bucket, parsed)
         if entry is not None:
@@ -231,7 +193,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         raise FileNotFoundError(errno.ENOENT, "no such file or folder", path)
 
     def _version_entry(self, path: str, parsed: B2Path) -> Entry:
-        bucket = self._bucket(parsed.bucket)
+        bucket = self._connection.bucket(parsed.bucket)
         with translated(path):
             version = bucket.get_file_info_by_id(parsed.version_id or "")
         if version.file_name != parsed.key or version.action != "upload":
@@ -266,7 +228,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
 
     def _flat_listing(self, parsed: B2Path, maxdepth: int | None, withdirs: bool) -> dict[str, Entry]:
         try:
-            bucket = self._bucket(parsed.bucket)
+            bucket = self._connection.bucket(parsed.bucket)
         except FileNotFoundError:
             return {}
         with translated(parsed.name):
@@ -292,7 +254,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         if not self.version_aware:
             raise ValueError("object_version_info needs B2FileSystem(version_aware=True)")
         parsed = self.split_path(path)
-        bucket = self._bucket(parsed.bucket)
+        bucket = self._connection.bucket(parsed.bucket)
         with translated(path):
             return [
                 file_entry(with_version(parsed.name, version.id_), version)
@@ -351,7 +313,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path)
         content_type = kwargs.pop("content_type", None) or CONTENT_TYPE_AUTO
         where = FileSettings(
-            self._bucket(parsed.bucket),
+            self._connection.bucket(parsed.bucket),
             parsed.key,
             block_size or self.default_block_size,
             autocommit,
@@ -384,7 +346,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     def _download(self, parsed: B2Path, range_: tuple[int, int] | None = None) -> DownloadedFile:
         if parsed.version_id is not None:
             return self.api.download_file_by_id(parsed.version_id, range_=range_)
-        return self._bucket(parsed.bucket).download_file_by_name(parsed.key, range_=range_)
+        return self._connection.bucket(parsed.bucket).download_file_by_name(parsed.key, range_=range_)
 
     def cat_file(self, path: str, start: int | None = None, end: int | None = None, **kwargs: Any) -> bytes:
         """The bytes of a file, or of ``[start, end)`` (negative values count from the end)."""
@@ -392,37 +354,14 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         parsed = self.split_path(path)
         if not parsed.key:
             raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path)
-        if (start is not None and start < 0) or (end is not None and end < 0) or (start and end is None):
-            size = int(self._file_info(path)["size"])
-            start = max(0, size + start) if start is not None and start < 0 else start
-            end = size if end is None else (max(0, size + end) if end < 0 else end)
-        first = start or 0
-        if end is not None and end <= first:
-            return b""
+        first, end = resolve_range(start, end, lambda: int(self._file_info(path)["size"]))
         try:
-            return self._read(path, parsed, first, end)
+            with translated(path):
+                return read_range(functools.partial(self._download, parsed), first, end)
         except FileNotFoundError:
             if self.isdir(path):
                 raise IsADirectoryError(errno.EISDIR, "is a folder", path) from None
             raise
-
-    def _read(self, path: str, parsed: B2Path, first: int, end: int | None) -> bytes:
-        """Bytes ``[first, end)`` (``end`` None: to the end); a range past the end is cut to the file."""
-        range_ = None if end is None else (first, end - 1)
-        with translated(path):
-            try:
-                with self._download(parsed, range_) as downloaded:
-                    data: bytes = downloaded.read()
-                    return data
-            except InvalidRange as exc:
-                size = exc.content_length
-            except UnsatisfiableRange:
-                return b""
-            if first >= size:
-                return b""
-            with self._download(parsed, (first, min(size, end or size) - 1)) as downloaded:
-                rest: bytes = downloaded.read()
-                return rest
 
     def cat(self, path: Any, recursive: bool = False, on_error: str = "raise", **kwargs: Any) -> Any:
         """Contents of one or more files; with ``recursive`` the files below folders (folders skipped)."""
@@ -449,7 +388,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path)
         if mode == "create" and self.exists(path):
             raise FileExistsError(errno.EEXIST, "file exists", path)
-        bucket = self._bucket(parsed.bucket)
+        bucket = self._connection.bucket(parsed.bucket)
         with translated(path):
             bucket.upload_bytes(bytes(value), parsed.key, kwargs.get("content_type"), kwargs.get("file_info"))
         self.invalidate_cache(path)
@@ -481,7 +420,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     def _put_one(self, lpath: str, rpath: str, parsed: B2Path, mode: str) -> None:
         if mode == "create" and self.exists(rpath):
             raise FileExistsError(errno.EEXIST, "file exists", rpath)
-        bucket = self._bucket(parsed.bucket)
+        bucket = self._connection.bucket(parsed.bucket)
         with translated(rpath):
             bucket.upload_local_file(lpath, parsed.key)
         self.invalidate_cache(rpath)
@@ -559,7 +498,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             entry = self.info(path1)
             if entry["type"] != "file":
                 return
-            bucket = self._bucket(target.bucket)
+            bucket = self._connection.bucket(target.bucket)
             with translated(path1):
                 bucket.copy(entry["file_id"], target.key)
         except FileNotFoundError:
@@ -601,7 +540,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         self.rm_file(path)
 
     def _rm_one(self, name: str, parsed: B2Path, mode: str, strict: bool) -> None:
-        bucket = self._bucket(parsed.bucket)
+        bucket = self._connection.bucket(parsed.bucket)
         with translated(name):
             removed = remove(bucket, parsed, mode)
         self.invalidate_cache(parsed.name)
@@ -617,7 +556,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             raise ValueError("mkdir needs a bucket name")
         if not parsed.key:
             self._create_bucket(parsed.bucket, kwargs.get("bucket_type"))
-        elif not self._bucket_exists(parsed.bucket):
+        elif not self._connection.has_bucket(parsed.bucket):
             if not create_parents:
                 raise FileNotFoundError(errno.ENOENT, "no such bucket", parsed.bucket)
             self._create_bucket(parsed.bucket, kwargs.get("bucket_type"))
@@ -627,16 +566,14 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         parsed = self.split_path(self._strip_protocol(path))
         if not parsed.bucket:
             raise ValueError("makedirs needs a bucket name")
-        if self._bucket_exists(parsed.bucket):
+        if self._connection.has_bucket(parsed.bucket):
             if not parsed.key and not exist_ok:
                 raise FileExistsError(errno.EEXIST, "bucket exists", parsed.bucket)
             return
         self._create_bucket(parsed.bucket, None)
 
     def _create_bucket(self, name: str, bucket_type: str | None) -> None:
-        with translated(name):
-            bucket = self.api.create_bucket(name, bucket_type or self.bucket_type)
-        self._buckets[name] = bucket
+        self._connection.create_bucket(name, bucket_type or self.bucket_type)
         self.invalidate_cache(name)
 
     def rmdir(self, path: str) -> None:
@@ -644,11 +581,8 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         path = self._strip_protocol(path)
         parsed = self.split_path(path)
         if parsed.key:
-            if self._bucket_exists(parsed.bucket) and self.find(path):
+            if self._connection.has_bucket(parsed.bucket) and self.find(path):
                 raise OSError(errno.ENOTEMPTY, "folder not empty", path)
             return
-        bucket = self._bucket(parsed.bucket)
-        with translated(path):
-            self.api.delete_bucket(bucket)
-        self._buckets.pop(parsed.bucket, None)
+        self._connection.delete_bucket(parsed.bucket)
         self.invalidate_cache(path)
