@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from b2kit._account_info import AbstractAccountInfo
@@ -37,6 +37,7 @@ from b2kit._wire import (
     AuthorizeAccount,
     DownloadFile,
     FileInfoByName,
+    FinishLargeFile,
     GetUploadPartUrl,
     GetUploadUrl,
     PagedCall,
@@ -233,6 +234,12 @@ class AsyncB2Session:
             return await translated(download, self.http.request_stream(request))
 
         return await self._with_auth_retry(attempt)
+
+    async def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> JSON:
+        """b2_finish_large_file, then forget the file's part upload URLs (the sync session's rule)."""
+        response = await self.call(FinishLargeFile(file_id, part_sha1_array))
+        self.account_info.clear_large_file_upload_urls(file_id)
+        return response
 
     # --- uploads -------------------------------------------------------------------------------------------
 

@@ -1,0 +1,147 @@
+"""The asyncio step runner: performs the effects of :mod:`b2kit._transfer._steps` plans on the event loop.
+
+The same plans as the sync client (upload, copy, download decisions live there, once); here an effect is
+awaited: JSON calls and uploads through :class:`~b2kit.aio._session.AsyncB2Session`, parallel sub-plans as
+tasks (at most ``limit`` at a time, the first failure cancels the rest), blocking work in the executor when
+it is larger than the loop should spend, retries with :meth:`RetryPolicy.run_async`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor
+from typing import Any, Final, TypeVar, cast
+
+from b2kit._models import JSON
+from b2kit._transfer._steps import (
+    BodySpec,
+    Call,
+    Emit,
+    Finish,
+    Items,
+    Open,
+    Parallel,
+    Read,
+    Retried,
+    Send,
+    Sent,
+    Steps,
+    Work,
+    advance,
+)
+from b2kit._transfer._upload_source import HashingStream
+from b2kit._wire import UploadPart
+from b2kit.aio._session import AsyncB2Session, UploadBody
+from b2kit.aio._tasks import run_all
+
+T = TypeVar("T")
+
+BLOCK: Final = 1024 * 1024
+INLINE_WORK_BYTES: Final = 128 * 1024
+"""Work on up to this many bytes (hashing, a small body) runs on the loop: well under a millisecond."""
+
+
+class AsyncStepRunner:
+    """Performs plans' effects with the async session; blocking work goes to ``executor`` (default: the
+    loop's)."""
+
+    def __init__(self, session: AsyncB2Session, executor: Executor | None = None) -> None:
+        self._session = session
+        self._executor = executor
+        self._perform: dict[type, Callable[[Any], Awaitable[Any]]] = {
+            Call: lambda effect: session.call(effect.call),
+            Items: self._items,
+            Finish: lambda effect: session.finish_large_file(effect.file_id, effect.part_sha1s),
+            Work: lambda effect: self.work(effect.function, *effect.args, size=effect.size),
+            Parallel: self._parallel,
+            Retried: self._retried,
+            Send: self._send,
+            Open: lambda effect: effect.source.open(effect.span),
+            Read: lambda effect: effect.response.read(effect.amount),
+        }
+
+    async def run(self, plan: Steps[T]) -> T:
+        """Run ``plan`` to its end and return its result (its errors are raised)."""
+        result: list[T] = []
+        async for chunk in self.iterate(plan, result):
+            raise RuntimeError(f"a plan emitted {len(chunk)} bytes where nobody reads them")
+        return result[0]
+
+    async def iterate(self, plan: Steps[T], result: list[T] | None = None) -> AsyncIterator[bytes]:
+        """Run ``plan``, yielding what it emits (download chunks); its result is appended to ``result``."""
+        perform = self._perform
+        answer: Any = None
+        error: BaseException | None = None
+        try:
+            while True:
+                try:
+                    effect = advance(plan, answer, error)
+                except StopIteration as stop:
+                    if result is not None:
+                        result.append(cast(T, stop.value))
+                    return
+                answer = error = None
+                if type(effect) is Emit:
+                    yield effect.data
+                    continue
+                try:
+                    answer = await perform[type(effect)](effect)
+                except BaseException as exc:  # raised inside the plan, which decides (cancellation too)
+                    error = exc
+        finally:
+            plan.close()
+
+    async def work(self, function: Callable[..., T], *args: Any, size: int) -> T:
+        """``function(*args)`` on the loop when ``size`` is small, else in the executor."""
+        if size <= INLINE_WORK_BYTES:
+            return function(*args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    async def _items(self, effect: Items) -> list[Any]:
+        return [item async for item in self._session.paged(effect.call).items()]
+
+    async def _parallel(self, effect: Parallel[Any]) -> list[Any]:
+        slots = asyncio.Semaphore(max(1, effect.limit))
+
+        async def one(plan: Steps[Any]) -> Any:
+            async with slots:
+                return await self.run(plan)
+
+        return await run_all(one(plan) for plan in effect.plans)
+
+    async def _retried(self, effect: Retried[Any]) -> Any:
+        return await effect.policy.run_async(
+            lambda: self.run(effect.attempt()),
+            description=effect.description,
+            retryable=effect.retryable,
+            give_up=effect.give_up,
+        )
+
+    async def _send(self, effect: Send) -> Sent:
+        stream = await self.work(effect.body.hashing_stream, size=effect.body.length)
+        try:
+            body = await self._body(stream, effect.body)
+            request = effect.request
+            if isinstance(request, UploadPart):
+                response: JSON = await self._session.send_part(effect.target_id, request, body)
+            else:
+                response = await self._session.send_file(effect.target_id, request, body)
+            return Sent(response, stream.hexdigest())
+        finally:
+            stream.close()
+
+    async def _body(self, stream: HashingStream, spec: BodySpec) -> UploadBody:
+        """Bytes for a small body; otherwise a factory of async streams read in the executor (each attempt
+        starts the stream over)."""
+        if spec.length <= INLINE_WORK_BYTES:
+            stream.seek(0)
+            return stream.read(len(stream)) + stream.read()
+
+        async def blocks() -> AsyncIterator[bytes]:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._executor, stream.seek, 0)
+            while chunk := await loop.run_in_executor(self._executor, stream.read, BLOCK):
+                yield chunk
+
+        return blocks

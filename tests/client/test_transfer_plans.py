@@ -1,0 +1,117 @@
+"""The transfer plans (pure, shared by the sync and async clients), stepped by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from b2kit._exceptions import BadRequest, Unauthorized, UnexpectedCloudBehaviour
+from b2kit._protocol import HEX_DIGITS_AT_END, LARGE_FILE_SHA1_INFO_KEY
+from b2kit._transfer._copy_plan import CopyOptions, CopyPlan
+from b2kit._transfer._part_planning import PartRange, PartSizeLimits
+from b2kit._transfer._progress import ProgressListenerForTest, ProgressReporter
+from b2kit._transfer._steps import Call, Finish, Items, Parallel, Send, Sent, Steps, advance
+from b2kit._transfer._upload_plan import UploadOptions, UploadPlan, part_steps, small_file_steps
+from b2kit._transfer._upload_source import SourceChangedError, UploadSourceBytes
+from b2kit._wire import CopyFile, CopyPart, GetFileInfo, MetadataDirectiveMode, StartLargeFile, UploadFile
+
+LIMITS = PartSizeLimits(absolute_minimum=10, recommended=100)
+SHA1_OF_ABC = "a9993e364706816aba3e25717850c26c9cd0d89d"
+
+
+def step(plan: Steps[Any], answer: Any = None, error: BaseException | None = None) -> Any:
+    """The next effect, or ('done', result)."""
+    try:
+        return advance(plan, answer, error)
+    except StopIteration as stop:
+        return ("done", stop.value)
+
+
+def test_small_upload_sends_sha1_at_end_and_checks_the_stored_one() -> None:
+    plan = small_file_steps("b1", "a.txt", UploadSourceBytes(b"abc"), UploadOptions(), ProgressReporter(None))
+    send = step(plan)
+    assert isinstance(send, Send) and isinstance(send.request, UploadFile)
+    assert send.target_id == "b1"
+    assert send.request.content_sha1 == HEX_DIGITS_AT_END
+    assert send.request.content_length == 3 + 40
+    assert step(plan, Sent({"contentSha1": SHA1_OF_ABC}, SHA1_OF_ABC)) == (
+        "done",
+        {"contentSha1": SHA1_OF_ABC},
+    )
+
+
+def test_small_upload_with_a_known_sha1_puts_it_in_the_header_and_refuses_another_stored() -> None:
+    opts = UploadOptions(content_sha1=SHA1_OF_ABC)
+    plan = small_file_steps("b1", "a.txt", UploadSourceBytes(b"abc"), opts, ProgressReporter(None))
+    send = step(plan)
+    assert (send.request.content_sha1, send.request.content_length) == (SHA1_OF_ABC, 3)
+    with pytest.raises(UnexpectedCloudBehaviour, match=r"a\.txt"):
+        step(plan, Sent({"contentSha1": "0" * 40}, SHA1_OF_ABC))
+
+
+def test_a_part_refused_for_its_sha1_means_the_source_changed_only_when_hashed_beforehand() -> None:
+    source = UploadSourceBytes(b"abc")
+    upload = UploadPlan("b", "f", source, UploadOptions(), ProgressReporter(None), LIMITS, 2)
+    part = PartRange(1, 0, 3)
+    plan = part_steps("f1", upload._body(part, SHA1_OF_ABC), 1, None)
+    step(plan)
+    with pytest.raises(SourceChangedError, match="part 1 changed"):
+        step(plan, error=BadRequest("sha1 did not match"))
+    unknown = part_steps("f1", upload._body(part, None), 1, None)
+    assert step(unknown).request.content_sha1 == HEX_DIGITS_AT_END
+    with pytest.raises(BadRequest):
+        step(unknown, error=BadRequest("sha1 did not match"))
+
+
+def test_large_upload_resumes_the_unfinished_file_whose_parts_match() -> None:
+    data = bytes(range(250))
+    opts = UploadOptions(large_file_sha1="1" * 40)
+    plan = UploadPlan("b", "f", UploadSourceBytes(data), opts, ProgressReporter(None), LIMITS, 2).steps()
+    listing = step(plan)
+    assert isinstance(listing, Items)
+    unfinished = {"fileName": "f", "fileInfo": {LARGE_FILE_SHA1_INFO_KEY: "1" * 40}, "fileId": "old"}
+    parts = step(plan, [unfinished])
+    assert isinstance(parts, Items)
+    sends = step(plan, [{"partNumber": 1, "contentLength": 100, "contentSha1": "p1"}])
+    assert isinstance(sends, Parallel)
+    assert len(sends.plans) == 2  # parts 2 and 3 are missing
+    finish = step(plan, ["p2", "p3"])
+    assert finish == Finish("old", ["p1", "p2", "p3"])
+
+
+def test_large_upload_starts_afresh_when_unfinished_files_cannot_be_listed() -> None:
+    opts = UploadOptions(large_file_sha1="1" * 40, expires="Thu, 01 Dec 2033 16:00:00 GMT")
+    plan = UploadPlan(
+        "b", "f", UploadSourceBytes(bytes(250)), opts, ProgressReporter(None), LIMITS, 2
+    ).steps()
+    step(plan)
+    start = step(plan, error=Unauthorized("no listFiles"))
+    assert isinstance(start, Call) and isinstance(start.call, StartLargeFile)
+    assert start.call.settings.file_info == {
+        "b2-expires": "Thu, 01 Dec 2033 16:00:00 GMT",
+        LARGE_FILE_SHA1_INFO_KEY: "1" * 40,
+    }
+
+
+def test_small_copy_keeps_metadata_and_reports_progress() -> None:
+    listener = ProgressListenerForTest()
+    plan = CopyPlan("src", "dst", CopyOptions(), LIMITS, 2).steps(None, listener)
+    info = step(plan)
+    assert info == Call(GetFileInfo("src"))
+    copy = step(plan, {"contentLength": 50})
+    assert isinstance(copy.call, CopyFile)
+    assert copy.call.metadata_directive is MetadataDirectiveMode.COPY and copy.call.bytes_range is None
+    assert step(plan, {"fileId": "new"}) == ("done", {"fileId": "new"})
+    assert listener.last_completed == 50 and listener.closed
+
+
+def test_large_copy_copies_ranges_as_parts_and_finishes_with_their_sha1s() -> None:
+    opts = CopyOptions(destination_bucket_id="b2", content_type="text/plain", offset=10)
+    plan = CopyPlan("src", "dst", opts, LIMITS, 2).steps(260, None)
+    start = step(plan)
+    assert isinstance(start.call, StartLargeFile) and start.call.bucket_id == "b2"
+    parts = step(plan, {"fileId": "large"})
+    first = step(parts.plans[0])
+    assert isinstance(first.call, CopyPart) and first.call.bytes_range == (10, 109)
+    assert step(plan, ["s1", "s2"]) == Finish("large", ["s1", "s2"])
