@@ -4,30 +4,30 @@ Listing methods are async iterators (``async for file_version, folder in bucket.
 does I/O is awaited; ``get_id``, ``as_dict``, ``get_download_url`` stay plain. Uploads accept what the sync
 ``Bucket.upload`` accepts and also an async iterable of bytes (a request body, a generator), sent as parts
 when it outgrows one part.
+
+State, requests, argument spellings, answers and listing decisions are the sync bucket's own
+(:mod:`b2kit._api._bucket_core`, :mod:`b2kit._api._ls`); this class keeps the signatures and awaits the I/O.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import fnmatch
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, Unpack
+from typing import IO, Any, BinaryIO, Final, Unpack
 
-from b2kit import _protocol as p
-from b2kit._api._b2sdk_spellings import (
-    CopyKeywords,
-    HeaderKeywords,
-    UnboundStreamSettings,
-    UploadKeywords,
-    copy_options,
-    one_name_listing,
-    upload_options,
+from b2kit._api._b2sdk_spellings import CopyKeywords, HeaderKeywords, UnboundStreamSettings, UploadKeywords
+from b2kit._api._bucket_core import (
+    BucketCore,
+    CopyArguments,
+    dest_and_listener,
+    stream_keywords,
+    upload_options_of,
+    with_local_mtime,
 )
-from b2kit._api._bucket import DEFAULT_UNFINISHED_BATCH, LIST_FILE_NAMES_MAX, _starting_at, _with_metadata
-from b2kit._api._listing_filters import FilterLike, NameMatcher, wildcard_prefix
+from b2kit._api._listing_filters import FilterLike
+from b2kit._api._ls import LIST_FILE_NAMES_MAX, LsQuery
 from b2kit._models import (
     DownloadVersion,
     EncryptionSetting,
@@ -43,100 +43,22 @@ from b2kit._transfer._download_dest import AbstractDownloadDestination
 from b2kit._transfer._progress import AbstractProgressListener
 from b2kit._transfer._upload import UploadOptions
 from b2kit._transfer._upload_source import UploadSource, UploadSourceBytes, UploadSourceLocalFile
-from b2kit._wire import (
-    GetBucketNotificationRules,
-    GetDownloadAuthorization,
-    GetFileInfo,
-    HideFile,
-    ListFileNames,
-    ListFileVersions,
-    ListUnfinishedLargeFiles,
-    SetBucketNotificationRules,
-    UpdateBucket,
-    UpdateFileLegalHold,
-    UpdateFileRetention,
-)
 from b2kit.aio._download import AsyncDownloadedFile, save_to_destination
-
-if TYPE_CHECKING:
-    from b2kit.aio._api import AsyncB2Api
+from b2kit.aio._drive import ask, walk
+from b2kit.aio._owner import AsyncBucketOwner
 
 _STREAM_READ: Final = 1024 * 1024
 
 
-class AsyncBucket:
+class AsyncBucket(BucketCore[AsyncBucketOwner]):
     """One bucket of the account: its settings and the files in it."""
 
-    def __init__(
-        self,
-        api: AsyncB2Api,
-        id_: str,
-        name: str | None = None,
-        type_: str | None = None,
-        bucket_info: Mapping[str, str] | None = None,
-        cors_rules: Sequence[Mapping[str, Any]] | None = None,
-        lifecycle_rules: Sequence[Mapping[str, Any]] | None = None,
-        revision: int | None = None,
-        bucket_dict: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.api = api
-        self.id_ = id_
-        self.name = name
-        self.type_ = type_
-        self.bucket_info = dict(bucket_info or {})
-        self.cors_rules = list(cors_rules or [])
-        self.lifecycle_rules = list(lifecycle_rules or [])
-        self.revision = revision
-        self.bucket_dict = dict(bucket_dict or {})
-
-    @classmethod
-    def from_api_bucket_dict(cls, api: AsyncB2Api, bucket_dict: Mapping[str, Any]) -> AsyncBucket:
-        """An AsyncBucket from a bucket JSON object (protocol §4.5)."""
-        bucket = cls(api, bucket_dict["bucketId"])
-        bucket._load(bucket_dict)
-        return bucket
-
-    def _load(self, bucket_dict: Mapping[str, Any]) -> None:
-        self.name = bucket_dict["bucketName"]
-        self.type_ = bucket_dict.get("bucketType")
-        self.bucket_info = dict(bucket_dict.get("bucketInfo") or {})
-        self.cors_rules = list(bucket_dict.get("corsRules") or [])
-        self.lifecycle_rules = list(bucket_dict.get("lifecycleRules") or [])
-        self.revision = bucket_dict.get("revision")
-        self.bucket_dict = dict(bucket_dict)
+    _kind = "AsyncBucket"
 
     async def _name(self) -> str:
         if self.name is None:
             self.name = (await self.api.get_bucket_by_id(self.id_)).name
-        if self.name is None:
-            raise ValueError(f"bucket {self.id_} has no name")
-        return self.name
-
-    def get_id(self) -> str:
-        return self.id_
-
-    def as_dict(self) -> dict[str, Any]:
-        """The bucket's JSON shape (what B2 returned, with our current knowledge of its settings)."""
-        return {
-            **self.bucket_dict,
-            "accountId": self.bucket_dict.get("accountId", self.api.get_account_id()),
-            "bucketId": self.id_,
-            "bucketName": self.name,
-            "bucketType": self.type_,
-            "bucketInfo": self.bucket_info,
-            "corsRules": self.cors_rules,
-            "lifecycleRules": self.lifecycle_rules,
-            "revision": self.revision,
-        }
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, AsyncBucket) and other.id_ == self.id_
-
-    def __hash__(self) -> int:
-        return hash(self.id_)
-
-    def __repr__(self) -> str:
-        return f"AsyncBucket<{self.id_},{self.name},{self.type_}>"
+        return self._named()
 
     # --- bucket settings -----------------------------------------------------------------------------------
 
@@ -153,21 +75,9 @@ class AsyncBucket:
         is_file_lock_enabled: bool | None = None,
     ) -> AsyncBucket:
         """Change the given settings (others stay); returns the updated bucket (Conflict if stale)."""
-        call = UpdateBucket(
-            self.api.get_account_id(),
-            self.id_,
-            bucket_type=bucket_type,
-            bucket_info=bucket_info,
-            cors_rules=cors_rules,
-            lifecycle_rules=lifecycle_rules,
-            if_revision_is=if_revision_is,
-            default_server_side_encryption=default_server_side_encryption,
-            default_retention=default_retention,
-            file_lock_enabled=is_file_lock_enabled,
-        )
-        response = await self.api.session.call(call)
-        self._load(response)
-        return AsyncBucket.from_api_bucket_dict(self.api, response)
+        settings = (bucket_type, bucket_info, cors_rules, lifecycle_rules, if_revision_is)
+        locks = (default_server_side_encryption, default_retention, is_file_lock_enabled)
+        return await ask(self.api.session, self._update(*settings, *locks))
 
     async def set_type(self, bucket_type: str) -> AsyncBucket:
         """Make the bucket ``allPublic`` or ``allPrivate``."""
@@ -180,10 +90,10 @@ class AsyncBucket:
         return await self.update(bucket_info=new_bucket_info, if_revision_is=if_revision_is)
 
     async def get_notification_rules(self) -> list[dict[str, Any]]:
-        return await self.api.session.call(GetBucketNotificationRules(self.id_))
+        return await ask(self.api.session, self._get_notification_rules())
 
     async def set_notification_rules(self, rules: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        return await self.api.session.call(SetBucketNotificationRules(self.id_, rules))
+        return await ask(self.api.session, self._set_notification_rules(rules))
 
     # --- listing -------------------------------------------------------------------------------------------
 
@@ -191,9 +101,8 @@ class AsyncBucket:
         self, start_filename: str | None = None, max_entries: int | None = None, prefix: str | None = None
     ) -> AsyncIterator[FileVersion]:
         """Current versions of files (names in order), from ``start_filename``, at most ``max_entries``."""
-        first = ListFileNames(self.id_, start_filename, LIST_FILE_NAMES_MAX, prefix)
-        async for entry in self.api.session.paged(first, max_entries).items():
-            yield FileVersion.from_api_response(entry)
+        async for version in walk(self.api.session, self._file_names(start_filename, max_entries, prefix)):
+            yield version
 
     async def list_file_versions(
         self,
@@ -208,25 +117,8 @@ class AsyncBucket:
         """Every version (uploads, hide markers, unfinished large files), names ascending, newest first;
         in b2sdk 2.x's form ``list_file_versions(file_name, fetch_count)`` (``fetch_count`` an int, or either
         by keyword) the versions of that one name only, ``fetch_count`` per request."""
-        one_name = one_name_listing(start_filename, start_file_id, file_name, fetch_count)
-        if one_name is not None:
-            async for version in self._versions_of(*one_name):
-                yield version
-            return
-        start_id = None if isinstance(start_file_id, int) else start_file_id
-        first = ListFileVersions(self.id_, start_filename, start_id, LIST_FILE_NAMES_MAX, prefix)
-        async for entry in self.api.session.paged(first, max_entries).items():
-            yield FileVersion.from_api_response(entry)
-
-    async def _versions_of(
-        self, file_name: str, fetch_count: int | None = None
-    ) -> AsyncIterator[FileVersion]:
-        """The versions of exactly ``file_name``, newest first, ``fetch_count`` per request."""
-        first = ListFileVersions(self.id_, file_name, None, fetch_count or LIST_FILE_NAMES_MAX, file_name)
-        async for entry in self.api.session.paged(first).items():
-            version = FileVersion.from_api_response(entry)
-            if version.file_name != file_name:
-                return
+        start = (start_filename, start_file_id, max_entries, prefix)
+        async for version in walk(self.api.session, self._file_versions(*start, file_name, fetch_count)):
             yield version
 
     async def ls(
@@ -246,82 +138,18 @@ class AsyncBucket:
         ``Bucket.ls`` (a sub-folder yielded once, with its first file; with ``path`` or
         ``folder_to_list_can_be_a_file=True`` a path naming a file yields it; b2sdk 2.x's ``latest_only``,
         ``with_wildcard`` and ``filters`` keywords)."""
-        target = path if path is not None else folder_to_list
-        versions = show_versions if latest_only is None else not latest_only
-        if with_wildcard and not recursive:
-            raise ValueError("with_wildcard needs recursive=True")
-        can_be_a_file = path is not None or folder_to_list_can_be_a_file
-        if can_be_a_file and target and not with_wildcard and not target.endswith("/"):
-            found = [version async for version in self._versions_of(target, fetch_count)]
-            found = found if versions else found[:1]
-            if found:
-                for version in found:
-                    if versions or version.action == "upload":
-                        yield version, None
-                return
-        matcher = NameMatcher(filters)
-
-        def keeps(name: str) -> bool:
-            return (not with_wildcard or fnmatch.fnmatchcase(name, target)) and matcher.keeps(name)
-
-        async for entry in self._walk(target, versions, recursive, fetch_count, with_wildcard, keeps):
+        listed = (folder_to_list, show_versions, recursive, fetch_count, path, latest_only, with_wildcard)
+        query = LsQuery(*listed, filters, folder_to_list_can_be_a_file)
+        async for entry in walk(self.api.session, self._ls(query)):
             yield entry
-
-    async def _walk(
-        self,
-        target: str,
-        versions: bool,
-        recursive: bool,
-        fetch_count: int | None,
-        with_wildcard: bool,
-        keeps: Callable[[str], bool],
-    ) -> AsyncIterator[tuple[FileVersion, str | None]]:
-        """The listing under ``target`` as a folder (or under a wildcard pattern's folder part).
-
-        Names ``keeps`` refuses are skipped before folders are formed, so a folder shows when any name in it
-        passes (as in b2sdk).
-        """
-        prefix = wildcard_prefix(target) if with_wildcard else target
-        if prefix and not prefix.endswith("/"):
-            prefix += "/"
-        count = fetch_count or LIST_FILE_NAMES_MAX
-        first: ListFileNames | ListFileVersions = (
-            ListFileVersions(self.id_, prefix, None, count, prefix)
-            if versions
-            else ListFileNames(self.id_, prefix, count, prefix)
-        )
-        pager = self.api.session.paged(first)
-        current_dir: str | None = None
-        async for response in pager.pages():
-            for entry in response["files"]:
-                version = FileVersion.from_api_response(entry)
-                if not version.file_name.startswith(prefix):
-                    return
-                if not keeps(version.file_name):
-                    continue
-                after_prefix = version.file_name[len(prefix) :]
-                if recursive or "/" not in after_prefix:
-                    yield version, None
-                    current_dir = None
-                    continue
-                folder = after_prefix.split("/", 1)[0] + "/"
-                if folder != current_dir:
-                    current_dir = folder
-                    yield version, prefix + folder
-            next_name = response.get("nextFileName")
-            if next_name is not None and current_dir is not None:
-                # skip the rest of the folder: "0" is the character right after "/"
-                skip_to = max(next_name, prefix + current_dir[:-1] + "0")
-                pager.restart_at(_starting_at(first, skip_to))
 
     async def list_unfinished_large_files(
         self, start_file_id: str | None = None, batch_size: int | None = None, prefix: str | None = None
     ) -> AsyncIterator[UnfinishedLargeFile]:
         """Large files started and neither finished nor cancelled, oldest first."""
-        count = min(batch_size or DEFAULT_UNFINISHED_BATCH, DEFAULT_UNFINISHED_BATCH)
-        first = ListUnfinishedLargeFiles(self.id_, start_file_id, count, prefix)
-        async for entry in self.api.session.paged(first).items():
-            yield UnfinishedLargeFile.from_api_response(entry)
+        listing = self._unfinished_large_files(start_file_id, batch_size, prefix)
+        async for unfinished in walk(self.api.session, listing):
+            yield unfinished
 
     def list_parts(
         self, file_id: str, start_part_number: int | None = None, batch_size: int | None = None
@@ -333,7 +161,7 @@ class AsyncBucket:
 
     async def get_file_info_by_id(self, file_id: str) -> FileVersion:
         """The version with this id."""
-        return FileVersion.from_api_response(await self.api.session.call(GetFileInfo(file_id)))
+        return await ask(self.api.session, self._file_info_by_id(file_id))
 
     async def get_file_info_by_name(self, file_name: str) -> DownloadVersion:
         """The current version of ``file_name`` (from a HEAD request); FileNotPresent when there is none."""
@@ -355,20 +183,16 @@ class AsyncBucket:
     ) -> FileVersion:
         """Upload from an UploadSource (known length), an async iterable of bytes or a readable binary stream
         (unknown length: sent as parts once it outgrows one part); b2sdk 2.x's keywords accepted too."""
-        options = upload_options(_with_metadata(options, content_type, file_info), b2sdk_keywords, "upload")
+        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload")
         manager = self.api.upload_manager
         async with self.api.transfer_slots:
             if isinstance(upload_source, UploadSource):
-                response = await manager.upload(
-                    self.id_, file_name, upload_source, options, progress_listener
-                )
+                response = await manager.upload(self.id_, file_name, upload_source, opts, progress_listener)
             else:
                 stream = (
                     upload_source if isinstance(upload_source, AsyncIterable) else self._read(upload_source)
                 )
-                response = await manager.upload_stream(
-                    self.id_, file_name, stream, options, progress_listener
-                )
+                response = await manager.upload_stream(self.id_, file_name, stream, opts, progress_listener)
         return FileVersion.from_api_response(response)
 
     async def _read(self, stream: BinaryIO | IO[bytes]) -> AsyncIterator[bytes]:
@@ -389,9 +213,7 @@ class AsyncBucket:
         **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
         """Upload bytes held in memory as ``file_name`` (b2sdk 2.x's keywords accepted too)."""
-        opts = upload_options(
-            _with_metadata(options, content_type, file_info), b2sdk_keywords, "upload_bytes"
-        )
+        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_bytes")
         return await self.upload(UploadSourceBytes(data_bytes), file_name, progress_listener, options=opts)
 
     async def upload_local_file(
@@ -408,15 +230,8 @@ class AsyncBucket:
         """Upload a local file as ``file_name``, recording its mtime as ``src_last_modified_millis`` (b2sdk
         2.x's keywords accepted too)."""
         source = UploadSourceLocalFile(Path(local_file))
-        opts = upload_options(
-            _with_metadata(options, content_type, file_info), b2sdk_keywords, "upload_local_file"
-        )
-        mtime = source.last_modified_millis
-        if mtime is not None and p.SRC_LAST_MODIFIED_MILLIS not in opts.file_info:
-            opts = dataclasses.replace(
-                opts, file_info={**opts.file_info, p.SRC_LAST_MODIFIED_MILLIS: str(mtime)}
-            )
-        return await self.upload(source, file_name, progress_listener, options=opts)
+        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_local_file")
+        return await self.upload(source, file_name, progress_listener, options=with_local_mtime(opts, source))
 
     async def upload_unbound_stream(
         self,
@@ -443,31 +258,22 @@ class AsyncBucket:
     ) -> FileVersion:
         """Upload a readable, non-seekable stream (or an async iterable of bytes) of unknown length; b2sdk
         2.x's call: at most ``buffers_count`` part buffers, a small file if it ends within one part."""
-        settings = UnboundStreamSettings(
-            buffers_count,
-            buffer_size,
-            recommended_upload_part_size,
-            min_part_size,
-            max_part_size,
-            read_size,
-            unused_buffer_timeout_seconds,
-        )
-        given = {
-            "encryption": encryption,
-            "file_retention": file_retention,
-            "legal_hold": legal_hold,
-            "large_file_sha1": large_file_sha1,
-            "custom_upload_timestamp": custom_upload_timestamp,
-            **header_keywords,
-        }
-        base = _with_metadata(options, content_type, file_info)
-        opts = settings.options(upload_options(base, given, "upload_unbound_stream"))
+        sizes = (buffers_count, buffer_size, recommended_upload_part_size, min_part_size, max_part_size)
+        settings = UnboundStreamSettings(*sizes, read_size, unused_buffer_timeout_seconds)
+        locks = (encryption, file_retention, legal_hold, large_file_sha1, custom_upload_timestamp)
+        given = stream_keywords(*locks, header_keywords)
+        base = upload_options_of(options, content_type, file_info, given, "upload_unbound_stream")
         stream = (
             read_only_object if isinstance(read_only_object, AsyncIterable) else self._read(read_only_object)
         )
         async with self.api.transfer_slots:
             response = await self.api.upload_manager.upload_stream(
-                self.id_, file_name, stream, opts, progress_listener, settings.parts_in_flight
+                self.id_,
+                file_name,
+                stream,
+                settings.options(base),
+                progress_listener,
+                settings.parts_in_flight,
             )
         return FileVersion.from_api_response(response)
 
@@ -484,14 +290,12 @@ class AsyncBucket:
     ) -> AsyncDownloadedFile | dict[str, Any]:
         """Download the current version of ``file_name`` (see :meth:`AsyncB2Api.download_file_by_id`); a
         progress listener as the second argument (b2sdk 2.x's order) is taken as ``progress_listener``."""
-        if isinstance(download_dest, AbstractProgressListener):
-            download_dest, progress_listener = None, download_dest
+        dest, listener = dest_and_listener(download_dest, progress_listener)
+        name = await self._name()
         downloaded = await self.api.download_manager.download_file_by_name(
-            await self._name(), file_name, progress_listener, range_, encryption
+            name, file_name, listener, range_, encryption
         )
-        if download_dest is None:
-            return downloaded
-        return await save_to_destination(downloaded, download_dest)
+        return downloaded if dest is None else await save_to_destination(downloaded, dest)
 
     async def download_file_by_id(
         self,
@@ -502,9 +306,8 @@ class AsyncBucket:
         encryption: EncryptionSetting | None = None,
     ) -> AsyncDownloadedFile:
         """Download a version of a file in this bucket by id (unread body; ``async with`` it)."""
-        return await self.api.download_manager.download_file_by_id(
-            file_id, progress_listener, range_, encryption
-        )
+        manager = self.api.download_manager
+        return await manager.download_file_by_id(file_id, progress_listener, range_, encryption)
 
     def get_download_url(self, filename: str) -> str:
         """The URL that downloads the current version of ``filename`` (the bucket's name must be known)."""
@@ -514,15 +317,14 @@ class AsyncBucket:
 
     async def get_download_authorization(self, file_name_prefix: str, valid_duration_in_seconds: int) -> str:
         """A token that lets anyone download files starting with ``file_name_prefix`` for a while."""
-        call = GetDownloadAuthorization(self.id_, file_name_prefix, valid_duration_in_seconds)
-        response = await self.api.session.call(call)
-        return str(response["authorizationToken"])
+        exchange = self._download_authorization(file_name_prefix, valid_duration_in_seconds)
+        return await ask(self.api.session, exchange)
 
     # --- changes to files ----------------------------------------------------------------------------------
 
     async def hide_file(self, file_name: str) -> FileVersion:
         """Add a hide marker so ``file_name`` disappears from name listings and downloads by name."""
-        return FileVersion.from_api_response(await self.api.session.call(HideFile(self.id_, file_name)))
+        return await ask(self.api.session, self._hide_file(file_name))
 
     async def delete_file_version(
         self, file_id: str, file_name: str, bypass_governance: bool = False
@@ -541,15 +343,13 @@ class AsyncBucket:
         file_retention: FileRetentionSetting,
         bypass_governance: bool = False,
     ) -> FileRetentionSetting:
-        call = UpdateFileRetention(file_id, file_name, file_retention, bypass_governance)
-        response = await self.api.session.call(call)
-        return FileRetentionSetting.from_response(response.get("fileRetention"))
+        exchange = self._update_file_retention(file_id, file_name, file_retention, bypass_governance)
+        return await ask(self.api.session, exchange)
 
     async def update_file_legal_hold(
         self, file_id: str, file_name: str, legal_hold: LegalHold
     ) -> LegalHold | None:
-        response = await self.api.session.call(UpdateFileLegalHold(file_id, file_name, legal_hold))
-        return LegalHold.from_response(response.get("legalHold"))
+        return await ask(self.api.session, self._update_file_legal_hold(file_id, file_name, legal_hold))
 
     async def copy(
         self,
@@ -566,14 +366,7 @@ class AsyncBucket:
     ) -> FileVersion:
         """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range;
         b2sdk 2.x's copy keywords accepted too)."""
-        opts = copy_options(
-            options,
-            b2sdk_keywords,
-            destination_bucket_id=self.id_,
-            content_type=content_type,
-            file_info=file_info,
-            offset=offset,
-            length=length,
-        )
+        arguments = CopyArguments(content_type, file_info, offset, length)
+        opts = self._copy_options(options, arguments, b2sdk_keywords)
         response = await self.api.copy_manager.copy(file_id, new_file_name, opts, progress_listener)
         return FileVersion.from_api_response(response)

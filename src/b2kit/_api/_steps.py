@@ -1,0 +1,75 @@
+"""What an SDK method asks B2 and what it makes of the answer, without doing the asking (sans-IO).
+
+``B2Api`` / ``Bucket`` and their asyncio twins ``AsyncB2Api`` / ``AsyncBucket`` share every decision through
+these values; each twin only runs them (``session.call(...)`` or ``await session.call(...)``, see
+``b2kit._api._drive`` and ``b2kit.aio._drive``):
+
+- :class:`Exchange`: one request and how its answer becomes the method's result;
+- :class:`PageSteps`: a listing: the first page's request, then, page by page, the items it yields and whether
+  to go on, skip ahead or stop (plain listings are :class:`Listing`; ``ls`` is ``b2kit._api._ls.LsSteps``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
+
+from b2kit._models import JSON
+from b2kit._wire import ApiCall, PagedCall
+
+A = TypeVar("A")
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Exchange(Generic[A, R]):
+    """One request, and the function that turns its answer into the method's result."""
+
+    call: ApiCall[A]
+    shape: Callable[[A], R]
+
+
+@dataclasses.dataclass(frozen=True)
+class Step(Generic[T]):
+    """What one page of a listing gives: its items, then stop, skip to ``restart``, or go on (neither)."""
+
+    items: Sequence[T]
+    stop: bool = False
+    restart: PagedCall | None = None
+
+
+class PageSteps(Protocol[T]):
+    """The decisions of a listing: ``first`` (and ``limit`` items at most), then ``take`` of each answer."""
+
+    @property
+    def first(self) -> PagedCall: ...
+
+    @property
+    def limit(self) -> int | None: ...
+
+    def take(self, answer: JSON) -> Step[T]: ...
+
+
+def _always(_item: object) -> bool:
+    return True
+
+
+@dataclasses.dataclass(frozen=True)
+class Listing(Generic[T]):
+    """A plain listing: every item of every page, shaped, until ``goes_on`` refuses one (then stop)."""
+
+    first: PagedCall
+    shape: Callable[[Any], T]
+    limit: int | None = None
+    goes_on: Callable[[T], bool] = _always
+
+    def take(self, answer: JSON) -> Step[T]:
+        items: list[T] = []
+        for entry in answer[self.first.items_key]:
+            item = self.shape(entry)
+            if not self.goes_on(item):
+                return Step(items, stop=True)
+            items.append(item)
+        return Step(items)
