@@ -4,7 +4,8 @@
 - the client never imports the server or the CLI; ``_protocol`` imports nothing from b2kit;
 - the CLI imports only public names (``__all__`` of a module without a private path segment);
 - no import cycle anywhere in b2kit at run time;
-- the server has no import cycle, not even through ``if TYPE_CHECKING:`` imports;
+- the server has no import cycle, not even through ``if TYPE_CHECKING:`` imports; nor has the SDK layer and
+  its asyncio twin (``b2kit._api``, ``b2kit.aio``), nor b2kit as a whole;
 - the server's SQL lives in its state layer (``b2kit.server._state``) only;
 - the server's layers point one way: the state layer imports no rule, HTTP or handler code; the rules import
   only the state layer's records; the HTTP layer never imports a handler or the route table;
@@ -288,4 +289,10 @@ def test_b2kit_has_no_import_cycle_at_run_time():
 
 @pytest.mark.parametrize("package", ["b2kit.fs", "b2kit.cli"])
 def test_fs_and_cli_have_no_import_cycle_even_through_type_checking(package):
+    assert _cycles(IMPORTS, package) == []
+
+
+@pytest.mark.parametrize("package", ["b2kit._api", "b2kit.aio", "b2kit"])
+def test_the_sdk_twins_and_b2kit_have_no_import_cycle_even_through_type_checking(package):
+    """A bucket knows its API only as a Protocol (``_api/_owner.py``, ``aio/_owner.py``)."""
     assert _cycles(IMPORTS, package) == []
