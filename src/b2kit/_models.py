@@ -184,6 +184,8 @@ class FileVersion:
     file_retention: FileRetentionSetting = NO_RETENTION
     legal_hold: LegalHold | None = None
     replication_status: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The JSON object this version was parsed from (empty when built otherwise); B2 may add fields."""
 
     @classmethod
     def from_api_response(cls, data: Mapping[str, Any]) -> FileVersion:
@@ -207,6 +209,7 @@ class FileVersion:
             file_retention=FileRetentionSetting.from_response(data.get("fileRetention")),
             legal_hold=LegalHold.from_response(data.get("legalHold")),
             replication_status=data.get("replicationStatus"),
+            raw=data,
         )
 
     @property
@@ -341,9 +344,12 @@ class Part:
     content_sha1: str
     content_md5: str | None = None
     upload_timestamp: int | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The JSON object this part was parsed from (empty when built otherwise)."""
 
     @classmethod
     def from_list_parts_dict(cls, data: Mapping[str, Any]) -> Part:
+        """Parse a part JSON object (b2_list_parts items, b2_upload_part and b2_copy_part answers)."""
         return cls(
             file_id=data["fileId"],
             part_number=int(data["partNumber"]),
@@ -351,6 +357,7 @@ class Part:
             content_sha1=data["contentSha1"],
             content_md5=data.get("contentMd5"),
             upload_timestamp=data.get("uploadTimestamp"),
+            raw=data,
         )
 
 
@@ -368,6 +375,8 @@ class UnfinishedLargeFile:
     encryption: EncryptionSetting = SSE_NONE
     file_retention: FileRetentionSetting = NO_RETENTION
     legal_hold: LegalHold | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The JSON object this file was parsed from (empty when built otherwise)."""
 
     @classmethod
     def from_api_response(cls, data: Mapping[str, Any]) -> UnfinishedLargeFile:
@@ -382,6 +391,7 @@ class UnfinishedLargeFile:
             encryption=EncryptionSetting.from_response(data.get("serverSideEncryption")),
             file_retention=FileRetentionSetting.from_response(data.get("fileRetention")),
             legal_hold=LegalHold.from_response(data.get("legalHold")),
+            raw=data,
         )
 
 

@@ -184,7 +184,7 @@ async def test_large_file_parts_listing_and_cancel(make_aio_api, bucket_name):
     async with make_aio_api() as api:
         bucket = await new_bucket(api, bucket_name)
         started = await api.session.call(StartLargeFile(bucket.id_, "big.bin"))
-        file_id = started["fileId"]
+        file_id = started.file_id
         for number in range(1, 4):
             data = bytes([number]) * 100_000
             await api.session.send_part(

@@ -203,9 +203,11 @@ async def test_large_copy_uses_parallel_parts_and_keeps_metadata(make_aio_api, b
 async def test_unfinished_large_files_list_and_cancel(make_aio_api, bucket_name):
     async with make_aio_api() as api:
         bucket = await new_bucket(api, bucket_name)
-        first = await api.session.call(
-            StartLargeFile(bucket.id_, "u/one.bin", NewFileSettings(file_info={"k": "1"}))
-        )
+        first = (
+            await api.session.call(
+                StartLargeFile(bucket.id_, "u/one.bin", NewFileSettings(file_info={"k": "1"}))
+            )
+        ).raw
         await api.session.call(StartLargeFile(bucket.id_, "w/two.bin"))
         unfinished = [u async for u in bucket.list_unfinished_large_files()]
         assert [u.file_name for u in unfinished] == ["u/one.bin", "w/two.bin"]

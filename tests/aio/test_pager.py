@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from b2kit._models import JSON
-from b2kit._wire import ListFileNames
+from b2kit._models import FileVersion
+from b2kit._wire import ListFileNames, Page
 from b2kit.aio._session import AsyncPager
 
 NAMES = [f"f{n:02d}" for n in range(7)]
@@ -17,18 +17,18 @@ class Pages:
     def __init__(self) -> None:
         self.calls: list[ListFileNames] = []
 
-    async def call(self, call: ListFileNames) -> JSON:
+    async def call(self, call: ListFileNames) -> Page[FileVersion]:
         self.calls.append(call)
         start = NAMES.index(call.start_file_name) if call.start_file_name else 0
         size = call.max_file_count or 1000
         files = [{"fileName": name} for name in NAMES[start : start + size]]
         following = NAMES[start + size] if start + size < len(NAMES) else None
-        return {"files": files, "nextFileName": following}
+        return call.parse({"files": files, "nextFileName": following})
 
 
-def collect(pager: AsyncPager[ListFileNames]) -> list[str]:
+def collect(pager: AsyncPager[FileVersion]) -> list[str]:
     async def run() -> list[str]:
-        return [item["fileName"] async for item in pager.items()]
+        return [item.file_name async for item in pager.items()]
 
     return asyncio.run(run())
 
@@ -52,7 +52,7 @@ def test_restart_at_skips_ahead():
     async def run() -> list[str]:
         seen = []
         async for page in pager.pages():
-            seen += [item["fileName"] for item in page["files"]]
+            seen += [item.file_name for item in page.items]
             if seen == ["f00", "f01"]:
                 pager.restart_at(ListFileNames("b", "f05", 2))
         return seen

@@ -45,7 +45,7 @@ def debug_log(caplog):
 
 async def upload(api: AsyncB2Api, bucket_id: str, name: str, data: bytes) -> dict:
     upload = UploadFile(name, len(data), sha1(data), NewFileSettings("text/plain"))
-    return await api.session.send_file(bucket_id, upload, data)
+    return (await api.session.send_file(bucket_id, upload, data)).raw
 
 
 async def test_expired_token_is_renewed_and_the_call_retried(server: LocalServer, make_aio_api, bucket_name):
@@ -102,7 +102,7 @@ async def test_upload_retries_with_a_new_url_after_bad_upload_token(make_aio_api
     async with make_aio_api() as api:
         bucket = await new_bucket(api, bucket_name)
         fresh = await api.session.call(GetUploadUrl(bucket.id_))
-        api.account_info.put_bucket_upload_url(bucket.id_, fresh["uploadUrl"], "not-a-valid-upload-token")
+        api.account_info.put_bucket_upload_url(bucket.id_, fresh.upload_url, "not-a-valid-upload-token")
         response = await upload(api, bucket.id_, "after-bad-token.txt", b"data")
         assert response["fileName"] == "after-bad-token.txt"
 
@@ -127,7 +127,8 @@ async def test_part_upload_retries_with_a_new_part_url(
         started = await api.session.call(StartLargeFile(bucket.id_, "big.bin"))
         data = b"p" * 100_000
         server.faults.add(FaultRule("b2_upload_part", status=503, times=2))
-        response = await api.session.send_part(started["fileId"], UploadPart(1, len(data), sha1(data)), data)
+        sent = await api.session.send_part(started.file_id, UploadPart(1, len(data), sha1(data)), data)
+        response = sent.raw
         assert response["contentSha1"] == sha1(data)
         assert len([r for r in debug_log.records if "new upload URL" in r.getMessage()]) == 2
 

@@ -63,12 +63,14 @@ async def chunks(data: bytes, size: int = 70_001):
 
 
 async def unfinished(api: AsyncB2Api, bucket_id: str) -> list[dict]:
-    return (await api.session.call(ListUnfinishedLargeFiles(bucket_id)))["files"]
+    return [
+        unfinished.raw async for unfinished in api.session.paged(ListUnfinishedLargeFiles(bucket_id)).items()
+    ]
 
 
 async def part_numbers(api: AsyncB2Api, file_id: str) -> list[int]:
     page = await api.session.call(ListParts(file_id, None, 1000))
-    return [part["partNumber"] for part in page["parts"]]
+    return [part.part_number for part in page.items]
 
 
 async def read_back(api: AsyncB2Api, file_id: str) -> bytes:
@@ -224,7 +226,8 @@ async def test_upload_url_answering_503_is_replaced_by_a_new_one(
         bucket = await new_bucket(api, bucket_name)
         api.session.upload_retry_policy = FAST_RETRIES
         info = api.account_info
-        busy = await api.session.call(GetUploadUrl(bucket.id_))
+        fresh = await api.session.call(GetUploadUrl(bucket.id_))
+        busy = {"uploadUrl": fresh.upload_url, "authorizationToken": fresh.authorization_token}
         info.put_bucket_upload_url(bucket.id_, busy["uploadUrl"], busy["authorizationToken"])
         server.faults.add(FaultRule("b2_upload_file", status=503, times=1))
         data = os.urandom(200_000)  # streamed: the retry sends a fresh stream
@@ -331,7 +334,7 @@ async def test_cancelled_part_upload_mid_body_never_returns_its_url(make_aio_api
     async with make_aio_api(max_upload_workers=1) as api:
         bucket = await new_bucket(api, bucket_name)
         started_file = await api.session.call(StartLargeFile(bucket.id_, "mid.bin"))
-        file_id = started_file["fileId"]
+        file_id = started_file.file_id
         started = asyncio.Event()
         send = api.session.send_part(file_id, UploadPart(1, 100_005, "0" * 40), lambda: slow_body(started))
         task = asyncio.create_task(send)
@@ -347,7 +350,7 @@ async def test_many_concurrent_uploads_stay_within_the_transfer_slots(make_aio_a
     async with make_aio_api(max_upload_workers=3) as api:
         bucket = await new_bucket(api, bucket_name)
         running = peak = 0
-        real_upload = api.upload_manager.upload
+        real_upload = api.upload_manager.upload_version
 
         async def counting(*args, **kwargs):
             nonlocal running, peak
@@ -358,7 +361,7 @@ async def test_many_concurrent_uploads_stay_within_the_transfer_slots(make_aio_a
             finally:
                 running -= 1
 
-        api.upload_manager.upload = counting
+        api.upload_manager.upload_version = counting
         versions = await asyncio.gather(*(bucket.upload_bytes(b"%d" % n, f"many/{n:03d}") for n in range(60)))
         assert len({v.id_ for v in versions}) == 60
         assert peak == 3

@@ -86,12 +86,11 @@ def test_url_by_name_and_id(run_ok, run_json, bucket_name, tmp_path, authorized)
 
 def test_unfinished_large_file_list_parts_and_cancel(run_ok, run_json, bucket_name, authorized):
     from b2kit import B2Api, InMemoryAccountInfo
+    from b2kit._wire import StartLargeFile
 
     api = B2Api(InMemoryAccountInfo())
     api.authorize_account(authorized.realm, authorized.key_id, authorized.key)
-    started = api.session.start_large_file(
-        api.get_bucket_by_name(bucket_name).id_, "big.bin", "b2/x-auto", {}
-    )
+    started = api.session.call(StartLargeFile(api.get_bucket_by_name(bucket_name).id_, "big.bin")).raw
     file_id = started["fileId"]
     listed = run_json("file", "large", "unfinished", "list", f"b2://{bucket_name}", "--json")
     assert [u["fileId"] for u in listed] == [file_id]

@@ -20,6 +20,7 @@ from b2kit import (
     url_for_api,
 )
 from b2kit._transport._http import B2Http
+from b2kit._wire import StartLargeFile, UploadPart
 from b2kit.server import LocalServer
 
 
@@ -187,11 +188,11 @@ def test_large_file_parts_listing_and_cancel(api: B2Api, bucket: Bucket):
     import hashlib
     import io
 
-    started = api.session.start_large_file(bucket.id_, "big.bin", "b2/x-auto", {})
-    file_id = started["fileId"]
+    file_id = api.session.call(StartLargeFile(bucket.id_, "big.bin")).file_id
     parts = [bytes([n]) * 100_000 for n in range(3)]
     for number, data in enumerate(parts, start=1):
-        api.session.upload_part(file_id, number, len(data), hashlib.sha1(data).hexdigest(), io.BytesIO(data))
+        upload = UploadPart(number, len(data), hashlib.sha1(data).hexdigest())
+        api.session.send_part(file_id, upload, io.BytesIO(data))
     listed = list(api.list_parts(file_id, batch_size=2))
     assert [p.part_number for p in listed] == [1, 2, 3]
     assert all(isinstance(p, Part) and p.content_length == 100_000 for p in listed)

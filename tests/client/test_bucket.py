@@ -19,6 +19,7 @@ from b2kit import (
     UploadOptions,
     UploadSourceBytes,
 )
+from b2kit._wire import NewFileSettings, StartLargeFile, UploadPart
 from b2kit.server import LocalServer
 
 
@@ -181,8 +182,10 @@ def test_copy_whole_range_and_replace_metadata(api: B2Api, bucket: Bucket):
 
 
 def test_unfinished_large_files_list_and_cancel(api: B2Api, bucket: Bucket):
-    first = api.session.start_large_file(bucket.id_, "u/one.bin", "b2/x-auto", {"k": "1"})
-    api.session.start_large_file(bucket.id_, "w/two.bin", "b2/x-auto", {})
+    first = api.session.call(
+        StartLargeFile(bucket.id_, "u/one.bin", NewFileSettings(file_info={"k": "1"}))
+    ).raw
+    api.session.call(StartLargeFile(bucket.id_, "w/two.bin"))
     unfinished = list(bucket.list_unfinished_large_files())
     assert [u.file_name for u in unfinished] == ["u/one.bin", "w/two.bin"]
     assert unfinished[0].file_info == {"k": "1"}
@@ -219,9 +222,10 @@ def test_get_file_info_by_id_and_by_name(bucket: Bucket):
 def test_list_parts_of_an_unfinished_file(api: B2Api, bucket: Bucket):
     import hashlib
 
-    started = api.session.start_large_file(bucket.id_, "parts.bin", "b2/x-auto", {})
+    started = api.session.call(StartLargeFile(bucket.id_, "parts.bin")).raw
     data = b"p" * 100_000
-    api.session.upload_part(started["fileId"], 1, len(data), hashlib.sha1(data).hexdigest(), io.BytesIO(data))
+    upload = UploadPart(1, len(data), hashlib.sha1(data).hexdigest())
+    api.session.send_part(started["fileId"], upload, io.BytesIO(data))
     assert [p.part_number for p in bucket.list_parts(started["fileId"])] == [1]
 
 

@@ -8,15 +8,15 @@ from b2kit import Filter
 from b2kit._api._ls import LsQuery, LsSteps
 from b2kit._api._steps import Listing
 from b2kit._models import FileVersion
-from b2kit._wire import ListFileNames, ListFileVersions
+from b2kit._wire import ListFileNames, ListFileVersions, Page
 
 
-def page(*names: str, next_name: str | None = None, action: str = "upload") -> dict[str, object]:
+def page(*names: str, next_name: str | None = None, action: str = "upload") -> Page[FileVersion]:
     files = [{"fileName": name, "fileId": f"id-{name}", "action": action} for name in names]
-    return {"files": files, "nextFileName": next_name, "nextFileId": None}
+    return ListFileNames("b").parse({"files": files, "nextFileName": next_name, "nextFileId": None})
 
 
-def shown(steps: LsSteps, answer: dict[str, object]) -> list[tuple[str, str | None]]:
+def shown(steps: LsSteps, answer: Page[FileVersion]) -> list[tuple[str, str | None]]:
     return [(version.file_name, folder) for version, folder in steps.take(answer).items]
 
 
@@ -80,7 +80,7 @@ def test_a_hidden_file_named_by_the_path_shows_nothing():
 
 def test_a_listing_stops_at_the_first_item_it_refuses():
     first = ListFileVersions("b", "n", None, 10, "n")
-    listing = Listing(first, FileVersion.from_api_response, goes_on=lambda v: v.file_name == "n")
+    listing = Listing(first, goes_on=lambda v: v.file_name == "n")
     step = listing.take(page("n", "n", "n2", "n"))
     assert [v.file_name for v in step.items] == ["n", "n"]
     assert step.stop

@@ -22,6 +22,7 @@ from b2kit import (
     UnusableFileName,
 )
 from b2kit._raw._raw_api import check_b2_filename, range_header, realm_url
+from b2kit._wire import GetUploadUrl
 
 
 def sha1(data: bytes) -> str:
@@ -57,11 +58,11 @@ def test_unusable_file_names_are_refused_before_sending(name):
 
 def test_upload_with_hex_digits_at_end(raw: B2RawApi, api: B2Api, bucket: Bucket):
     data = b"streamed body"
-    target = api.session.get_upload_url(bucket.id_)
+    target = api.session.call(GetUploadUrl(bucket.id_))
     body = data + sha1(data).encode()
     response = raw.upload_file(
-        target["uploadUrl"],
-        target["authorizationToken"],
+        target.upload_url,
+        target.authorization_token,
         "trailer.txt",
         len(body),
         "text/plain",

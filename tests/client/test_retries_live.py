@@ -21,6 +21,7 @@ from b2kit import (
     StorageCapExceeded,
     Unauthorized,
 )
+from b2kit._wire import NewFileSettings, UploadFile
 from b2kit.server import FaultRule, LocalServer
 
 
@@ -87,9 +88,8 @@ def test_expired_token_fault_reauthorizes_once(server: LocalServer, api: B2Api, 
 def test_upload_503_gets_a_new_upload_url(server: LocalServer, api: B2Api, bucket: Bucket, debug_log):
     data = b"upload under fault"
     server.faults.add(FaultRule("b2_upload_file", status=503, times=2))
-    response = api.session.upload_file(
-        bucket.id_, "f.txt", len(data), "text/plain", hashlib.sha1(data).hexdigest(), {}, io.BytesIO(data)
-    )
+    upload = UploadFile("f.txt", len(data), hashlib.sha1(data).hexdigest(), NewFileSettings("text/plain"))
+    response = api.session.send_file(bucket.id_, upload, io.BytesIO(data)).raw
     assert response["contentLength"] == len(data)
     assert server.faults.rules() == []
     assert len([r for r in debug_log.records if "new upload URL" in r.getMessage()]) == 2
@@ -98,9 +98,8 @@ def test_upload_503_gets_a_new_upload_url(server: LocalServer, api: B2Api, bucke
 def test_connection_reset_mid_upload_is_retried(server: LocalServer, api: B2Api, bucket: Bucket):
     data = bytes(range(256)) * 400
     server.faults.add(FaultRule("b2_upload_file", fault="reset", after_bytes=1000, times=1))
-    response = api.session.upload_file(
-        bucket.id_, "reset.bin", len(data), "b2/x-auto", hashlib.sha1(data).hexdigest(), {}, io.BytesIO(data)
-    )
+    upload = UploadFile("reset.bin", len(data), hashlib.sha1(data).hexdigest())
+    response = api.session.send_file(bucket.id_, upload, io.BytesIO(data)).raw
     assert response["contentSha1"] == hashlib.sha1(data).hexdigest()
     assert bucket.download_file_by_name("reset.bin").read() == data
 
@@ -109,13 +108,8 @@ def test_cap_exceeded_upload_is_not_retried(server: LocalServer, api: B2Api, buc
     data = b"capped"
     server.faults.add(FaultRule("b2_upload_file", status=403, times=3))
     with pytest.raises(StorageCapExceeded):
-        api.session.upload_file(
-            bucket.id_,
-            "cap.txt",
-            len(data),
-            "text/plain",
-            hashlib.sha1(data).hexdigest(),
-            {},
-            io.BytesIO(data),
+        upload = UploadFile(
+            "cap.txt", len(data), hashlib.sha1(data).hexdigest(), NewFileSettings("text/plain")
         )
+        api.session.send_file(bucket.id_, upload, io.BytesIO(data))
     assert remaining(server) == [2]

@@ -16,7 +16,10 @@ from b2kit import (
     MaxRetriesExceeded,
     Unauthorized,
 )
+from b2kit._wire import GetUploadUrl, NewFileSettings, StartLargeFile, UploadFile, UploadPart
 from b2kit.server import LocalServer
+
+TEXT = NewFileSettings("text/plain")
 
 
 def sha1(data: bytes) -> str:
@@ -25,7 +28,7 @@ def sha1(data: bytes) -> str:
 
 def upload(session: B2Session, bucket_id: str, name: str, data: bytes, stream=None) -> dict:
     body = stream if stream is not None else io.BytesIO(data)
-    return session.upload_file(bucket_id, name, len(data), "text/plain", sha1(data), {}, body)
+    return session.send_file(bucket_id, UploadFile(name, len(data), sha1(data), TEXT), body).raw
 
 
 def closed_port_url() -> str:
@@ -93,8 +96,8 @@ def test_upload_retries_with_a_new_url_after_connection_failure(api: B2Api, buck
 
 
 def test_upload_retries_with_a_new_url_after_bad_upload_token(api: B2Api, bucket: Bucket):
-    good = api.session.get_upload_url(bucket.id_)
-    api.account_info.put_bucket_upload_url(bucket.id_, good["uploadUrl"], "not-a-real-token")
+    good = api.session.call(GetUploadUrl(bucket.id_))
+    api.account_info.put_bucket_upload_url(bucket.id_, good.upload_url, "not-a-real-token")
     assert upload(api.session, bucket.id_, "after-bad-token.txt", b"ok")["contentLength"] == 2
 
 
@@ -117,13 +120,13 @@ def test_non_seekable_stream_gets_a_single_attempt(api: B2Api, bucket: Bucket):
 
 
 def test_part_upload_retries_with_a_new_part_url(api: B2Api, bucket: Bucket):
-    started = api.session.start_large_file(bucket.id_, "large.bin", "b2/x-auto", {})
-    file_id = started["fileId"]
+    started = api.session.call(StartLargeFile(bucket.id_, "large.bin"))
+    file_id = started.file_id
     api.account_info.put_large_file_upload_url(file_id, closed_port_url(), "t")
     data = b"q" * 100_000
-    part = api.session.upload_part(file_id, 1, len(data), sha1(data), io.BytesIO(data))
+    part = api.session.send_part(file_id, UploadPart(1, len(data), sha1(data)), io.BytesIO(data)).raw
     assert part["partNumber"] == 1
-    finished = api.session.finish_large_file(file_id, [sha1(data)])
+    finished = api.session.finish_large_file(file_id, [sha1(data)]).raw
     assert finished["contentLength"] == len(data)
     assert api.account_info.take_large_file_upload_url(file_id) is None
 
@@ -132,7 +135,9 @@ def test_upload_rewinds_a_seekable_stream_from_its_position(api: B2Api, bucket: 
     stream = io.BytesIO(b"HEADERpayload")
     stream.seek(6)
     api.account_info.put_bucket_upload_url(bucket.id_, closed_port_url(), "t")
-    response = api.session.upload_file(bucket.id_, "tail.txt", 7, "text/plain", sha1(b"payload"), {}, stream)
+    response = api.session.send_file(
+        bucket.id_, UploadFile("tail.txt", 7, sha1(b"payload"), TEXT), stream
+    ).raw
     assert response["contentSha1"] == sha1(b"payload")
 
 
@@ -141,7 +146,7 @@ def test_unauthorized_errors_name_the_key_restrictions(api: B2Api, bucket: Bucke
     session = B2Session(InMemoryAccountInfo(), raw_api=api.raw_api)
     session.authorize_account(server.realm, key.id_, key.application_key)
     with pytest.raises(Unauthorized) as caught:
-        session.get_upload_url(bucket.id_)
+        session.call(GetUploadUrl(bucket.id_))
     message = str(caught.value)
     assert "listBuckets,listFiles" in message
     assert bucket.name in message

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from b2kit._exceptions import BadRequest, Unauthorized, UnexpectedCloudBehaviour
+from b2kit._models import FileVersion
 from b2kit._protocol import HEX_DIGITS_AT_END, LARGE_FILE_SHA1_INFO_KEY
 from b2kit._transfer._copy_plan import CopyOptions, CopyPlan
 from b2kit._transfer._part_planning import PartRange, PartSizeLimits
@@ -18,6 +19,11 @@ from b2kit._wire import CopyFile, CopyPart, GetFileInfo, MetadataDirectiveMode, 
 
 LIMITS = PartSizeLimits(absolute_minimum=10, recommended=100)
 SHA1_OF_ABC = "a9993e364706816aba3e25717850c26c9cd0d89d"
+
+
+def version(**answer: Any) -> FileVersion:
+    """The record a file-version answer is parsed into."""
+    return FileVersion.from_api_response({"fileName": "a.txt", **answer})
 
 
 def step(plan: Steps[Any], answer: Any = None, error: BaseException | None = None) -> Any:
@@ -35,10 +41,8 @@ def test_small_upload_sends_sha1_at_end_and_checks_the_stored_one() -> None:
     assert send.target_id == "b1"
     assert send.request.content_sha1 == HEX_DIGITS_AT_END
     assert send.request.content_length == 3 + 40
-    assert step(plan, Sent({"contentSha1": SHA1_OF_ABC}, SHA1_OF_ABC)) == (
-        "done",
-        {"contentSha1": SHA1_OF_ABC},
-    )
+    stored = version(contentSha1=SHA1_OF_ABC)
+    assert step(plan, Sent(stored, SHA1_OF_ABC)) == ("done", stored)
 
 
 def test_small_upload_with_a_known_sha1_puts_it_in_the_header_and_refuses_another_stored() -> None:
@@ -47,7 +51,7 @@ def test_small_upload_with_a_known_sha1_puts_it_in_the_header_and_refuses_anothe
     send = step(plan)
     assert (send.request.content_sha1, send.request.content_length) == (SHA1_OF_ABC, 3)
     with pytest.raises(UnexpectedCloudBehaviour, match=r"a\.txt"):
-        step(plan, Sent({"contentSha1": "0" * 40}, SHA1_OF_ABC))
+        step(plan, Sent(version(contentSha1="0" * 40), SHA1_OF_ABC))
 
 
 def test_a_part_refused_for_its_sha1_means_the_source_changed_only_when_hashed_beforehand() -> None:
@@ -71,9 +75,10 @@ def test_large_upload_resumes_the_unfinished_file_whose_parts_match() -> None:
     listing = step(plan)
     assert isinstance(listing, Items)
     unfinished = {"fileName": "f", "fileInfo": {LARGE_FILE_SHA1_INFO_KEY: "1" * 40}, "fileId": "old"}
-    parts = step(plan, [unfinished])
+    parts = step(plan, [listing.call.parse_item(unfinished)])
     assert isinstance(parts, Items)
-    sends = step(plan, [{"partNumber": 1, "contentLength": 100, "contentSha1": "p1"}])
+    part = {"fileId": "old", "partNumber": 1, "contentLength": 100, "contentSha1": "p1"}
+    sends = step(plan, [parts.call.parse_item(part)])
     assert isinstance(sends, Parallel)
     assert len(sends.plans) == 2  # parts 2 and 3 are missing
     finish = step(plan, ["p2", "p3"])
@@ -99,10 +104,11 @@ def test_small_copy_keeps_metadata_and_reports_progress() -> None:
     plan = CopyPlan("src", "dst", CopyOptions(), LIMITS, 2).steps(None, listener)
     info = step(plan)
     assert info == Call(GetFileInfo("src"))
-    copy = step(plan, {"contentLength": 50})
+    copy = step(plan, version(contentLength=50))
     assert isinstance(copy.call, CopyFile)
     assert copy.call.metadata_directive is MetadataDirectiveMode.COPY and copy.call.bytes_range is None
-    assert step(plan, {"fileId": "new"}) == ("done", {"fileId": "new"})
+    copied = version(fileId="new")
+    assert step(plan, copied) == ("done", copied)
     assert listener.last_completed == 50 and listener.closed
 
 
@@ -111,7 +117,7 @@ def test_large_copy_copies_ranges_as_parts_and_finishes_with_their_sha1s() -> No
     plan = CopyPlan("src", "dst", opts, LIMITS, 2).steps(260, None)
     start = step(plan)
     assert isinstance(start.call, StartLargeFile) and start.call.bucket_id == "b2"
-    parts = step(plan, {"fileId": "large"})
+    parts = step(plan, start.call.parse({"fileId": "large", "fileName": "dst"}))
     first = step(parts.plans[0])
     assert isinstance(first.call, CopyPart) and first.call.bytes_range == (10, 109)
     assert step(plan, ["s1", "s2"]) == Finish("large", ["s1", "s2"])

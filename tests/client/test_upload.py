@@ -21,6 +21,7 @@ from b2kit._transfer._upload_source import (
     UploadSourceLocalFileRange,
     UploadSourceStream,
 )
+from b2kit._wire import GetFileInfo, GetUploadUrl, ListFileNames, ListParts, ListUnfinishedLargeFiles
 from b2kit.server import FaultRule
 
 PART = 1_000_000  # the test server's recommendedPartSize
@@ -81,11 +82,11 @@ def sha1_of(data: bytes) -> str:
 
 
 def unfinished(session, bucket_id):
-    return session.list_unfinished_large_files(bucket_id)["files"]
+    return [unfinished.raw for unfinished in session.paged(ListUnfinishedLargeFiles(bucket_id)).items()]
 
 
 def part_numbers(session, file_id):
-    return [part["partNumber"] for part in session.list_parts(file_id, None, 1000)["parts"]]
+    return [part.part_number for part in session.paged(ListParts(file_id, None, 1000)).items()]
 
 
 def test_small_upload_computes_the_sha1_while_sending(api, bucket):
@@ -102,7 +103,7 @@ def test_small_upload_computes_the_sha1_while_sending(api, bucket):
     assert result["contentLength"] == len(data)
     assert result["contentType"] == "text/plain"
     assert result["fileInfo"] == {"color": "blue"}
-    stored = api.session.get_file_info_by_id(result["fileId"])
+    stored = api.session.call(GetFileInfo(result["fileId"])).raw
     assert stored["contentSha1"] == sha1_of(data)
     assert listener.total_bytes == len(data)
     assert listener.last_completed == len(data)
@@ -202,7 +203,7 @@ def test_interrupted_large_upload_resumes_with_only_the_missing_parts(make_api, 
     assert listener.completed_history[0] == len(uploaded) * PART
     assert listener.last_completed == len(data)
     assert unfinished(api.session, bucket_id) == []
-    assert api.session.get_file_info_by_id(result["fileId"])["contentLength"] == len(data)
+    assert api.session.call(GetFileInfo(result["fileId"])).raw["contentLength"] == len(data)
 
 
 def test_resume_checks_part_sha1s_when_the_whole_sha1_is_unknown(make_api, api, bucket):
@@ -300,7 +301,8 @@ def test_empty_unbound_stream_uploads_an_empty_file(api, bucket):
 
 def test_upload_url_answering_503_is_replaced_by_a_new_one(api, bucket, server):
     info = api.session.account_info
-    busy = api.session.get_upload_url(bucket.id_)
+    fresh = api.session.call(GetUploadUrl(bucket.id_))
+    busy = {"uploadUrl": fresh.upload_url, "authorizationToken": fresh.authorization_token}
     info.put_bucket_upload_url(bucket.id_, busy["uploadUrl"], busy["authorizationToken"])
     server.faults.add(FaultRule("b2_upload_file", status=503, times=1))
     data = os.urandom(50_000)
@@ -422,7 +424,7 @@ class ChangingSource(UploadSourceBytes):
 def test_source_edited_after_its_sha1_read_is_refused_and_not_stored(api, bucket):
     with pytest.raises(SourceChangedError, match="part 2 changed after its SHA-1 was computed"):
         api.upload_manager.upload(bucket.id_, "edited.bin", ChangingSource(os.urandom(3 * PART)))
-    names = api.session.list_file_names(bucket.id_, None, 100, None)["files"]
+    names = [version.raw for version in api.session.paged(ListFileNames(bucket.id_, None, 100)).items()]
     assert [file["fileName"] for file in names] == []
 
 

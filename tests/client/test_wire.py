@@ -167,7 +167,7 @@ def test_answers_become_typed_errors_or_json():
 
 def test_listing_calls_describe_their_next_page():
     first = ListFileVersions("b", max_file_count=10, prefix="p/")
-    following = first.next_page({"files": [], "nextFileName": "p/x", "nextFileId": "id"})
+    following = first.next_page(first.parse({"files": [], "nextFileName": "p/x", "nextFileId": "id"}))
     assert following == ListFileVersions("b", "p/x", "id", 10, "p/")
-    assert first.next_page({"files": [], "nextFileName": None}) is None
+    assert first.next_page(first.parse({"files": [], "nextFileName": None})) is None
     assert ListParts("f", None, 1000).with_page_size(7).max_part_count == 7

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from b2kit._account_info import AbstractAccountInfo
 from b2kit._account_info._cache import AbstractCache
 from b2kit._api._bucket_core import BucketCore
-from b2kit._api._steps import Exchange, Listing
+from b2kit._api._steps import Exchange, Listing, as_is
 from b2kit._exceptions import (
     BucketIdNotFound,
     MissingAccountData,
@@ -27,10 +27,19 @@ from b2kit._exceptions import (
     RestrictedBucketMissing,
     Unauthorized,
 )
-from b2kit._models import JSON, ApplicationKey, EncryptionSetting, FileIdAndName, FullApplicationKey, Part
+from b2kit._models import (
+    JSON,
+    ApplicationKey,
+    EncryptionSetting,
+    FileIdAndName,
+    FileVersion,
+    FullApplicationKey,
+    Part,
+)
 from b2kit._transfer._download import DownloadTuning
 from b2kit._transport._retry import RetryPolicy
 from b2kit._wire import (
+    BucketRecord,
     CancelLargeFile,
     CreateBucket,
     CreateKey,
@@ -222,7 +231,7 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
         lifecycle_rules: Sequence[Mapping[str, Any]] | None,
         default_server_side_encryption: EncryptionSetting | None,
         is_file_lock_enabled: bool | None,
-    ) -> Exchange[JSON, BucketT]:
+    ) -> Exchange[BucketRecord, BucketT]:
         call = CreateBucket(
             self.get_account_id(),
             name,
@@ -235,20 +244,22 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
         )
         return Exchange(call, self._bucket_created)
 
-    def _bucket_created(self, answer: JSON) -> BucketT:
-        bucket = self._bucket_class.from_api_bucket_dict(self, answer)
+    def _bucket_created(self, record: BucketRecord) -> BucketT:
+        bucket = self._bucket_class._from_record(self, record)
         self.cache.save_bucket(bucket)
         return bucket
 
-    def _delete_bucket(self, bucket: BucketT) -> Exchange[JSON, JSON]:
-        def forget(answer: JSON) -> JSON:
+    def _delete_bucket(self, bucket: BucketT) -> Exchange[BucketRecord, JSON]:
+        def forget(deleted: BucketRecord) -> JSON:
             if bucket.name is not None:
                 self.cache.remove_bucket_name(bucket.name)
-            return answer
+            return dict(deleted.raw)
 
         return Exchange(DeleteBucket(self.get_account_id(), bucket.id_), forget)
 
-    def _list_buckets(self, bucket_name: str | None, bucket_id: str | None) -> Exchange[JSON, list[BucketT]]:
+    def _list_buckets(
+        self, bucket_name: str | None, bucket_id: str | None
+    ) -> Exchange[tuple[BucketRecord, ...], list[BucketT]]:
         """All buckets, or the one named (checked against the key's restrictions first); cached."""
         if bucket_name is not None and bucket_id is not None:
             raise ValueError("give bucket_name or bucket_id, not both")
@@ -257,8 +268,8 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
         elif bucket_name is not None:
             self.check_bucket_restrictions(bucket_name)
 
-        def cached(answer: JSON) -> list[BucketT]:
-            buckets = [self._bucket_class.from_api_bucket_dict(self, item) for item in answer["buckets"]]
+        def cached(records: tuple[BucketRecord, ...]) -> list[BucketT]:
+            buckets = [self._bucket_class._from_record(self, record) for record in records]
             if bucket_name is None and bucket_id is None:
                 self.cache.set_bucket_name_cache(buckets)
             else:
@@ -313,40 +324,41 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
         bucket_id: str | None,
         name_prefix: str | None,
         bucket_ids: Sequence[str] | None,
-    ) -> Exchange[JSON, FullApplicationKey]:
+    ) -> Exchange[FullApplicationKey, FullApplicationKey]:
         if bucket_id is not None and bucket_ids is not None:
             raise ValueError("give bucket_id or bucket_ids, not both")
         ids = [bucket_id] if bucket_id is not None else bucket_ids
         call = CreateKey(
             self.get_account_id(), list(capabilities), key_name, valid_duration_seconds, ids, name_prefix
         )
-        return Exchange(call, FullApplicationKey.from_create_response)
+        return Exchange(call, as_is)
 
-    def _delete_key(self, application_key_id: str | ApplicationKey) -> Exchange[JSON, ApplicationKey]:
+    def _delete_key(
+        self, application_key_id: str | ApplicationKey
+    ) -> Exchange[ApplicationKey, ApplicationKey]:
         key_id = application_key_id if isinstance(application_key_id, str) else application_key_id.id_
-        return Exchange(DeleteKey(key_id), ApplicationKey.from_api_response)
+        return Exchange(DeleteKey(key_id), as_is)
 
     def _keys(self, start_application_key_id: str | None) -> Listing[ApplicationKey]:
         first = ListKeys(self.get_account_id(), DEFAULT_LIST_KEY_COUNT, start_application_key_id)
-        return Listing(first, ApplicationKey.from_api_response)
+        return Listing(first)
 
     # --- files ---------------------------------------------------------------------------------------------
 
     def _delete_file_version(
         self, file_id: str, file_name: str, bypass_governance: bool
-    ) -> Exchange[JSON, FileIdAndName]:
-        call = DeleteFileVersion(file_id, file_name, bypass_governance)
-        return Exchange(call, FileIdAndName.from_cancel_or_delete_response)
+    ) -> Exchange[FileIdAndName, FileIdAndName]:
+        return Exchange(DeleteFileVersion(file_id, file_name, bypass_governance), as_is)
 
-    def _cancel_large_file(self, file_id: str) -> Exchange[JSON, FileIdAndName]:
-        return Exchange(CancelLargeFile(file_id), FileIdAndName.from_cancel_or_delete_response)
+    def _cancel_large_file(self, file_id: str) -> Exchange[FileIdAndName, FileIdAndName]:
+        return Exchange(CancelLargeFile(file_id), as_is)
 
     def _parts(self, file_id: str, start_part_number: int | None, batch_size: int | None) -> Listing[Part]:
         first = ListParts(file_id, start_part_number, batch_size or DEFAULT_LIST_PARTS_COUNT)
-        return Listing(first, Part.from_list_parts_dict)
+        return Listing(first)
 
-    def _file_info(self, file_id: str) -> Exchange[JSON, JSON]:
-        return Exchange(GetFileInfo(file_id), _as_is)
+    def _file_info(self, file_id: str) -> Exchange[FileVersion, JSON]:
+        return Exchange(GetFileInfo(file_id), lambda version: dict(version.raw))
 
     def get_download_url_for_fileid(self, file_id: str) -> str:
         """The URL that downloads the file version ``file_id``."""
@@ -356,7 +368,3 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
         """The URL that downloads the current version of ``file_name`` in ``bucket_name``."""
         self.check_bucket_restrictions(bucket_name)
         return self.session.get_download_url_by_name(bucket_name, file_name)
-
-
-def _as_is(answer: JSON) -> JSON:
-    return answer

@@ -241,7 +241,7 @@ class B2Api(ApiCore[Bucket, UploadManager, DownloadManager, CopyManager]):
 
     def cancel_large_file(self, file_id: str) -> FileIdAndName:
         """Cancel an unfinished large file, discarding its parts."""
-        return FileIdAndName.from_cancel_or_delete_response(self.session.cancel_large_file(file_id))
+        return self.session.cancel_large_file(file_id)
 
     def list_parts(
         self, file_id: str, start_part_number: int | None = None, batch_size: int | None = None

@@ -188,11 +188,9 @@ class Bucket(BucketCore[BucketOwner]):
         opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload")
         manager = self.api.upload_manager
         if isinstance(upload_source, UploadSource):
-            response = manager.upload(self.id_, file_name, upload_source, opts, progress_listener)
-        else:
-            stream: Any = upload_source
-            response = manager.upload_unbound_stream(self.id_, file_name, stream, opts, progress_listener)
-        return FileVersion.from_api_response(response)
+            return manager.upload_version(self.id_, file_name, upload_source, opts, progress_listener)
+        stream: Any = upload_source
+        return manager.upload_unbound_stream_version(self.id_, file_name, stream, opts, progress_listener)
 
     def upload_bytes(
         self,
@@ -262,10 +260,9 @@ class Bucket(BucketCore[BucketOwner]):
         given = stream_keywords(*locks, header_keywords)
         base = upload_options_of(options, content_type, file_info, given, "upload_unbound_stream")
         stream = cast(BinaryIO, read_only_object)
-        response = self.api.upload_manager.upload_unbound_stream(
+        return self.api.upload_manager.upload_unbound_stream_version(
             self.id_, file_name, stream, settings.options(base), progress_listener, settings.parts_in_flight
         )
-        return FileVersion.from_api_response(response)
 
     # --- downloads -----------------------------------------------------------------------------------------
 
@@ -392,5 +389,4 @@ class Bucket(BucketCore[BucketOwner]):
         """
         arguments = CopyArguments(content_type, file_info, offset, length)
         opts = self._copy_options(options, arguments, b2sdk_keywords)
-        response = self.api.copy_manager.copy(file_id, new_file_name, opts, progress_listener)
-        return FileVersion.from_api_response(response)
+        return self.api.copy_manager.copy_version(file_id, new_file_name, opts, progress_listener)

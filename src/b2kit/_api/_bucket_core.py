@@ -26,7 +26,7 @@ from b2kit._api._b2sdk_spellings import (
     upload_options,
 )
 from b2kit._api._ls import LIST_FILE_NAMES_MAX, LsQuery, LsSteps
-from b2kit._api._steps import Exchange, Listing
+from b2kit._api._steps import Exchange, Listing, as_is
 from b2kit._models import (
     JSON,
     EncryptionSetting,
@@ -41,13 +41,17 @@ from b2kit._transfer._progress import AbstractProgressListener
 from b2kit._transfer._upload import UploadOptions
 from b2kit._transfer._upload_source import UploadSourceLocalFile
 from b2kit._wire import (
+    BucketRecord,
+    DownloadAuthorization,
     GetBucketNotificationRules,
     GetDownloadAuthorization,
     GetFileInfo,
     HideFile,
+    LegalHoldUpdate,
     ListFileNames,
     ListFileVersions,
     ListUnfinishedLargeFiles,
+    RetentionUpdate,
     SetBucketNotificationRules,
     UpdateBucket,
     UpdateFileLegalHold,
@@ -162,19 +166,24 @@ class BucketCore(Generic[OwnerT]):
     @classmethod
     def from_api_bucket_dict(cls, api: OwnerT, bucket_dict: Mapping[str, Any]) -> Self:
         """A bucket from a bucket JSON object (protocol §4.5)."""
-        bucket = cls(api, bucket_dict["bucketId"])
-        bucket._load(bucket_dict)
+        return cls._from_record(api, BucketRecord.from_json(bucket_dict))
+
+    @classmethod
+    def _from_record(cls, api: OwnerT, record: BucketRecord) -> Self:
+        """A bucket from B2's description of it."""
+        bucket = cls(api, record.bucket_id)
+        bucket._load(record)
         return bucket
 
-    def _load(self, bucket_dict: Mapping[str, Any]) -> None:
-        """Take the settings of a bucket JSON object."""
-        self.name = bucket_dict["bucketName"]
-        self.type_ = bucket_dict.get("bucketType")
-        self.bucket_info = dict(bucket_dict.get("bucketInfo") or {})
-        self.cors_rules = list(bucket_dict.get("corsRules") or [])
-        self.lifecycle_rules = list(bucket_dict.get("lifecycleRules") or [])
-        self.revision = bucket_dict.get("revision")
-        self.bucket_dict = dict(bucket_dict)
+    def _load(self, record: BucketRecord) -> None:
+        """Take the settings of B2's description of the bucket."""
+        self.name = record.bucket_name
+        self.type_ = record.bucket_type
+        self.bucket_info = dict(record.bucket_info)
+        self.cors_rules = list(record.cors_rules)
+        self.lifecycle_rules = list(record.lifecycle_rules)
+        self.revision = record.revision
+        self.bucket_dict = dict(record.raw)
 
     def _named(self) -> str:
         """The bucket's name, once looked up."""
@@ -220,7 +229,7 @@ class BucketCore(Generic[OwnerT]):
         default_server_side_encryption: EncryptionSetting | None,
         default_retention: Mapping[str, Any] | None,
         is_file_lock_enabled: bool | None,
-    ) -> Exchange[JSON, Self]:
+    ) -> Exchange[BucketRecord, Self]:
         """``update``: this bucket takes the answer's settings, and a new bucket object is returned."""
         call = UpdateBucket(
             self.api.get_account_id(),
@@ -236,9 +245,9 @@ class BucketCore(Generic[OwnerT]):
         )
         return Exchange(call, self._updated)
 
-    def _updated(self, answer: JSON) -> Self:
-        self._load(answer)
-        return self.from_api_bucket_dict(self.api, answer)
+    def _updated(self, record: BucketRecord) -> Self:
+        self._load(record)
+        return self._from_record(self.api, record)
 
     def _get_notification_rules(self) -> Exchange[list[JSON], list[JSON]]:
         return Exchange(GetBucketNotificationRules(self.id_), list)
@@ -252,7 +261,7 @@ class BucketCore(Generic[OwnerT]):
         self, start_filename: str | None, max_entries: int | None, prefix: str | None
     ) -> Listing[FileVersion]:
         first = ListFileNames(self.id_, start_filename, LIST_FILE_NAMES_MAX, prefix)
-        return Listing(first, FileVersion.from_api_response, max_entries)
+        return Listing(first, max_entries)
 
     def _file_versions(
         self,
@@ -269,13 +278,13 @@ class BucketCore(Generic[OwnerT]):
             return self._versions_of(*one_name)
         start_id = None if isinstance(start_file_id, int) else start_file_id
         first = ListFileVersions(self.id_, start_filename, start_id, LIST_FILE_NAMES_MAX, prefix)
-        return Listing(first, FileVersion.from_api_response, max_entries)
+        return Listing(first, max_entries)
 
     def _versions_of(self, file_name: str, fetch_count: int | None) -> Listing[FileVersion]:
         """The versions of exactly ``file_name``, newest first, ``fetch_count`` per request."""
         page = fetch_count or LIST_FILE_NAMES_MAX
         first = ListFileVersions(self.id_, file_name, None, page, file_name)
-        return Listing(first, FileVersion.from_api_response, goes_on=lambda v: v.file_name == file_name)
+        return Listing(first, goes_on=lambda v: v.file_name == file_name)
 
     def _ls(self, query: LsQuery) -> LsSteps:
         return LsSteps(self.id_, query)
@@ -285,33 +294,33 @@ class BucketCore(Generic[OwnerT]):
     ) -> Listing[UnfinishedLargeFile]:
         count = min(batch_size or DEFAULT_UNFINISHED_BATCH, DEFAULT_UNFINISHED_BATCH)
         first = ListUnfinishedLargeFiles(self.id_, start_file_id, count, prefix)
-        return Listing(first, UnfinishedLargeFile.from_api_response)
+        return Listing(first)
 
     # --- single requests -----------------------------------------------------------------------------------
 
-    def _file_info_by_id(self, file_id: str) -> Exchange[JSON, FileVersion]:
-        return Exchange(GetFileInfo(file_id), FileVersion.from_api_response)
+    def _file_info_by_id(self, file_id: str) -> Exchange[FileVersion, FileVersion]:
+        return Exchange(GetFileInfo(file_id), as_is)
 
     def _download_authorization(
         self, file_name_prefix: str, valid_duration_in_seconds: int
-    ) -> Exchange[JSON, str]:
+    ) -> Exchange[DownloadAuthorization, str]:
         call = GetDownloadAuthorization(self.id_, file_name_prefix, valid_duration_in_seconds)
-        return Exchange(call, lambda answer: str(answer["authorizationToken"]))
+        return Exchange(call, lambda answer: answer.authorization_token)
 
-    def _hide_file(self, file_name: str) -> Exchange[JSON, FileVersion]:
-        return Exchange(HideFile(self.id_, file_name), FileVersion.from_api_response)
+    def _hide_file(self, file_name: str) -> Exchange[FileVersion, FileVersion]:
+        return Exchange(HideFile(self.id_, file_name), as_is)
 
     def _update_file_retention(
         self, file_id: str, file_name: str, file_retention: FileRetentionSetting, bypass_governance: bool
-    ) -> Exchange[JSON, FileRetentionSetting]:
+    ) -> Exchange[RetentionUpdate, FileRetentionSetting]:
         call = UpdateFileRetention(file_id, file_name, file_retention, bypass_governance)
-        return Exchange(call, lambda answer: FileRetentionSetting.from_response(answer.get("fileRetention")))
+        return Exchange(call, lambda answer: answer.file_retention)
 
     def _update_file_legal_hold(
         self, file_id: str, file_name: str, legal_hold: LegalHold
-    ) -> Exchange[JSON, LegalHold | None]:
+    ) -> Exchange[LegalHoldUpdate, LegalHold | None]:
         call = UpdateFileLegalHold(file_id, file_name, legal_hold)
-        return Exchange(call, lambda answer: LegalHold.from_response(answer.get("legalHold")))
+        return Exchange(call, lambda answer: answer.legal_hold)
 
     # --- transfers -----------------------------------------------------------------------------------------
 

@@ -24,8 +24,8 @@ def ask(session: B2Session, exchange: Exchange[A, R]) -> R:
 def walk(session: B2Session, steps: PageSteps[T]) -> Iterator[T]:
     """The items of a listing, a page fetched only when the previous one has been consumed."""
     pager = session.paged(steps.first, steps.limit)
-    for answer in pager.pages():
-        step = steps.take(answer)
+    for page in pager.pages():
+        step = steps.take(page)
         yield from step.items
         if step.stop:
             return

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from b2kit import _protocol as p
 from b2kit._api._listing_filters import FilterLike, NameMatcher, wildcard_prefix
 from b2kit._api._steps import Step
-from b2kit._models import JSON, FileVersion
-from b2kit._wire import ListFileNames, ListFileVersions
+from b2kit._models import FileVersion
+from b2kit._wire import ListFileNames, ListFileVersions, Page
 
 LIST_FILE_NAMES_MAX = p.MAX_LIST_FILE_COUNT
 
@@ -96,23 +96,22 @@ class LsSteps:
     def first(self) -> ListFileNames | ListFileVersions:
         return self._probe if self._probe is not None else self._walk_first
 
-    def take(self, answer: JSON) -> Step[Entry]:
+    def take(self, page: Page[FileVersion]) -> Step[Entry]:
         if self._probe is not None:
-            return self._take_probe(self._probe, answer)
-        return self._take_folder(answer)
+            return self._take_probe(self._probe, page)
+        return self._take_folder(page)
 
     # --- the path as a file --------------------------------------------------------------------------------
 
-    def _take_probe(self, probe: ListFileVersions, answer: JSON) -> Step[Entry]:
+    def _take_probe(self, probe: ListFileVersions, page: Page[FileVersion]) -> Step[Entry]:
         """Collect the versions of exactly the target name; when done, show them or go on as a folder."""
-        for entry in answer["files"]:
-            version = FileVersion.from_api_response(entry)
+        for version in page.items:
             if version.file_name != self._query.target:
                 return self._probed()
             self._found.append(version)
             if not self._query.versions:
                 return self._probed()
-        if probe.next_page(answer) is None:
+        if probe.next_page(page) is None:
             return self._probed()
         return Step(())
 
@@ -125,15 +124,14 @@ class LsSteps:
 
     # --- the path as a folder ------------------------------------------------------------------------------
 
-    def _take_folder(self, answer: JSON) -> Step[Entry]:
+    def _take_folder(self, page: Page[FileVersion]) -> Step[Entry]:
         """The files directly in the folder (and each sub-folder once); skip the sub-folder a page ends in.
 
         Names the wildcard or the filters refuse are skipped before folders are formed, so a folder shows
         when any name in it passes (as in b2sdk).
         """
         entries: list[Entry] = []
-        for item in answer["files"]:
-            version = FileVersion.from_api_response(item)
+        for version in page.items:
             if not version.file_name.startswith(self._prefix):
                 return Step(entries, stop=True)
             if not self._keeps(version.file_name):
@@ -141,9 +139,10 @@ class LsSteps:
             entry = self._entry(version)
             if entry is not None:
                 entries.append(entry)
-        next_name = answer.get("nextFileName")
+        following = self._walk_first.next_page(page)
+        next_name = following.start_file_name if following is not None else None
         restart = None
-        if next_name is not None and self._current_dir is not None:
+        if next_name and self._current_dir is not None:
             # Skip the rest of the folder: "0" is the character right after "/".
             skip_to = max(next_name, self._prefix + self._current_dir[:-1] + "0")
             restart = starting_at(self._walk_first, skip_to)

@@ -15,8 +15,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
-from b2kit._models import JSON
-from b2kit._wire import ApiCall, PagedCall
+from b2kit._wire import ApiCall, Page, PagedCall
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -37,19 +36,24 @@ class Step(Generic[T]):
 
     items: Sequence[T]
     stop: bool = False
-    restart: PagedCall | None = None
+    restart: PagedCall[Any] | None = None
 
 
 class PageSteps(Protocol[T]):
-    """The decisions of a listing: ``first`` (and ``limit`` items at most), then ``take`` of each answer."""
+    """The decisions of a listing: ``first`` (and ``limit`` items at most), then ``take`` of each page."""
 
     @property
-    def first(self) -> PagedCall: ...
+    def first(self) -> PagedCall[Any]: ...
 
     @property
     def limit(self) -> int | None: ...
 
-    def take(self, answer: JSON) -> Step[T]: ...
+    def take(self, page: Page[Any]) -> Step[T]: ...
+
+
+def as_is(answer: R) -> R:
+    """The shape of an exchange whose result is the call's record itself."""
+    return answer
 
 
 def _always(_item: object) -> bool:
@@ -58,17 +62,15 @@ def _always(_item: object) -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class Listing(Generic[T]):
-    """A plain listing: every item of every page, shaped, until ``goes_on`` refuses one (then stop)."""
+    """A plain listing: every item (a record) of every page, until ``goes_on`` refuses one (then stop)."""
 
-    first: PagedCall
-    shape: Callable[[Any], T]
+    first: PagedCall[T]
     limit: int | None = None
     goes_on: Callable[[T], bool] = _always
 
-    def take(self, answer: JSON) -> Step[T]:
+    def take(self, page: Page[T]) -> Step[T]:
         items: list[T] = []
-        for entry in answer[self.first.items_key]:
-            item = self.shape(entry)
+        for item in page.items:
             if not self.goes_on(item):
                 return Step(items, stop=True)
             items.append(item)

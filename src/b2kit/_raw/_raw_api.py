@@ -4,7 +4,8 @@ The generic path is :meth:`B2RawApi.call` (a JSON endpoint description such as `
 base URL with an authorization) plus :meth:`~B2RawApi.upload`, :meth:`~B2RawApi.download` and
 :meth:`~B2RawApi.head`. The named methods below (``create_key``, ``copy_file``...) keep b2sdk's raw API
 signatures for code written against it: each only builds the description and calls the generic path.
-JSON endpoints take ``(api_url, account_auth_token, ...)`` and return the decoded JSON dict; uploads take
+JSON endpoints take ``(api_url, account_auth_token, ...)`` and return the decoded JSON dict (they run the
+description with :meth:`~B2RawApi.call_json`, which skips its typed ``parse``); uploads take
 ``(upload_url, upload_auth_token, ...)``; downloads return a streaming :class:`HttpResponse`.
 Anything with the same methods may stand in for it (``B2Api(raw_api=...)``).
 """
@@ -70,15 +71,21 @@ class B2RawApi:
 
     def call(self, base_url: str, authorization: str, call: ApiCall[R]) -> R:
         """Send a JSON endpoint description (retried per the HTTP policy) and return its parsed result."""
-        request = call.to_http(base_url, authorization)
-        return call.parse(translated(call, lambda: self.b2_http.request_json(request)))
+        return call.parse(self.call_json(base_url, authorization, call))
 
-    def upload(
-        self, upload_url: str, upload_auth_token: str, upload: w.UploadFile | w.UploadPart, body: Body
-    ) -> JSON:
+    def call_json(self, base_url: str, authorization: str, call: ApiCall[Any]) -> JSON:
+        """:meth:`call`, returning the decoded answer unparsed (the shape of b2sdk's raw API)."""
+        request = call.to_http(base_url, authorization)
+        return translated(call, lambda: self.b2_http.request_json(request))
+
+    def upload(self, upload_url: str, upload_auth_token: str, upload: w.Upload[R], body: Body) -> R:
         """POST a file or part to an upload URL: one attempt (the session retries on a new URL)."""
+        return upload.parse(self.upload_json(upload_url, upload_auth_token, upload, body))
+
+    def upload_json(self, upload_url: str, upload_auth_token: str, upload: w.Upload[Any], body: Body) -> JSON:
+        """:meth:`upload`, returning the decoded answer unparsed."""
         request = upload.to_http(upload_url, upload_auth_token, body)
-        return upload.parse(self.b2_http.request_json(request, retry=False))
+        return self.b2_http.request_json(request, retry=False)
 
     def download(self, authorization: str | None, download: w.DownloadFile) -> HttpResponse:
         """GET a download URL; the response's body is unread (use it as a context manager)."""
@@ -95,7 +102,7 @@ class B2RawApi:
     def authorize_account(self, realm_url: str, application_key_id: str, application_key: str) -> JSON:
         """b2_authorize_account with Basic auth; a 401 here is never retried."""
         call = w.AuthorizeAccount(application_key_id, application_key)
-        return self.call(realm_url, call.basic_authorization(), call)
+        return self.call_json(realm_url, call.basic_authorization(), call)
 
     def create_key(
         self,
@@ -111,10 +118,10 @@ class B2RawApi:
         call = w.CreateKey(
             account_id, capabilities, key_name, valid_duration_seconds, bucket_ids, name_prefix
         )
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def delete_key(self, api_url: str, account_auth_token: str, application_key_id: str) -> JSON:
-        return self.call(api_url, account_auth_token, w.DeleteKey(application_key_id))
+        return self.call_json(api_url, account_auth_token, w.DeleteKey(application_key_id))
 
     def list_keys(
         self,
@@ -125,7 +132,7 @@ class B2RawApi:
         start_application_key_id: str | None = None,
     ) -> JSON:
         call = w.ListKeys(account_id, max_key_count, start_application_key_id)
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     # --- buckets -------------------------------------------------------------------------------------------
 
@@ -154,10 +161,10 @@ class B2RawApi:
             is_file_lock_enabled,
             replication,
         )
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def delete_bucket(self, api_url: str, account_auth_token: str, account_id: str, bucket_id: str) -> JSON:
-        return self.call(api_url, account_auth_token, w.DeleteBucket(account_id, bucket_id))
+        return self.call_json(api_url, account_auth_token, w.DeleteBucket(account_id, bucket_id))
 
     def list_buckets(
         self,
@@ -167,7 +174,7 @@ class B2RawApi:
         bucket_id: str | None = None,
         bucket_name: str | None = None,
     ) -> JSON:
-        return self.call(api_url, account_auth_token, w.ListBuckets(account_id, bucket_id, bucket_name))
+        return self.call_json(api_url, account_auth_token, w.ListBuckets(account_id, bucket_id, bucket_name))
 
     def update_bucket(
         self,
@@ -198,7 +205,7 @@ class B2RawApi:
             replication,
             is_file_lock_enabled,
         )
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def set_bucket_notification_rules(
         self, api_url: str, account_auth_token: str, bucket_id: str, rules: Sequence[Mapping[str, Any]]
@@ -222,7 +229,7 @@ class B2RawApi:
         prefix: str | None = None,
     ) -> JSON:
         call = w.ListFileNames(bucket_id, start_file_name, max_file_count, prefix)
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def list_file_versions(
         self,
@@ -235,10 +242,10 @@ class B2RawApi:
         prefix: str | None = None,
     ) -> JSON:
         call = w.ListFileVersions(bucket_id, start_file_name, start_file_id, max_file_count, prefix)
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def get_file_info_by_id(self, api_url: str, account_auth_token: str, file_id: str) -> JSON:
-        return self.call(api_url, account_auth_token, w.GetFileInfo(file_id))
+        return self.call_json(api_url, account_auth_token, w.GetFileInfo(file_id))
 
     def get_file_info_by_name(
         self, download_url: str, account_auth_token: str, bucket_name: str, file_name: str
@@ -248,7 +255,7 @@ class B2RawApi:
         return self.head(account_auth_token, w.FileInfoByName(url, bucket_name, file_name))
 
     def hide_file(self, api_url: str, account_auth_token: str, bucket_id: str, file_name: str) -> JSON:
-        return self.call(api_url, account_auth_token, w.HideFile(bucket_id, file_name))
+        return self.call_json(api_url, account_auth_token, w.HideFile(bucket_id, file_name))
 
     def delete_file_version(
         self,
@@ -259,7 +266,7 @@ class B2RawApi:
         bypass_governance: bool = False,
     ) -> JSON:
         call = w.DeleteFileVersion(file_id, file_name, bypass_governance)
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def update_file_retention(
         self,
@@ -271,13 +278,13 @@ class B2RawApi:
         bypass_governance: bool = False,
     ) -> JSON:
         call = w.UpdateFileRetention(file_id, file_name, file_retention, bypass_governance)
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def update_file_legal_hold(
         self, api_url: str, account_auth_token: str, file_id: str, file_name: str, legal_hold: LegalHold
     ) -> JSON:
         call = w.UpdateFileLegalHold(file_id, file_name, legal_hold)
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def get_download_authorization(
         self,
@@ -288,15 +295,15 @@ class B2RawApi:
         valid_duration_in_seconds: int,
     ) -> JSON:
         call = w.GetDownloadAuthorization(bucket_id, file_name_prefix, valid_duration_in_seconds)
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     # --- uploads -------------------------------------------------------------------------------------------
 
     def get_upload_url(self, api_url: str, account_auth_token: str, bucket_id: str) -> JSON:
-        return self.call(api_url, account_auth_token, w.GetUploadUrl(bucket_id))
+        return self.call_json(api_url, account_auth_token, w.GetUploadUrl(bucket_id))
 
     def get_upload_part_url(self, api_url: str, account_auth_token: str, file_id: str) -> JSON:
-        return self.call(api_url, account_auth_token, w.GetUploadPartUrl(file_id))
+        return self.call_json(api_url, account_auth_token, w.GetUploadPartUrl(file_id))
 
     def upload_file(
         self,
@@ -323,7 +330,7 @@ class B2RawApi:
             custom_upload_timestamp,
         )
         upload = w.UploadFile(file_name, content_length, content_sha1, settings)
-        return self.upload(upload_url, upload_auth_token, upload, data_stream)
+        return self.upload_json(upload_url, upload_auth_token, upload, data_stream)
 
     def upload_part(
         self,
@@ -337,7 +344,7 @@ class B2RawApi:
     ) -> JSON:
         """POST one part of a large file to a part upload URL; one attempt."""
         upload = w.UploadPart(part_number, content_length, content_sha1, server_side_encryption)
-        return self.upload(upload_url, upload_auth_token, upload, data_stream)
+        return self.upload_json(upload_url, upload_auth_token, upload, data_stream)
 
     # --- large files ---------------------------------------------------------------------------------------
 
@@ -362,15 +369,15 @@ class B2RawApi:
             legal_hold,
             custom_upload_timestamp,
         )
-        return self.call(api_url, account_auth_token, w.StartLargeFile(bucket_id, file_name, settings))
+        return self.call_json(api_url, account_auth_token, w.StartLargeFile(bucket_id, file_name, settings))
 
     def finish_large_file(
         self, api_url: str, account_auth_token: str, file_id: str, part_sha1_array: Sequence[str]
     ) -> JSON:
-        return self.call(api_url, account_auth_token, w.FinishLargeFile(file_id, part_sha1_array))
+        return self.call_json(api_url, account_auth_token, w.FinishLargeFile(file_id, part_sha1_array))
 
     def cancel_large_file(self, api_url: str, account_auth_token: str, file_id: str) -> JSON:
-        return self.call(api_url, account_auth_token, w.CancelLargeFile(file_id))
+        return self.call_json(api_url, account_auth_token, w.CancelLargeFile(file_id))
 
     def list_parts(
         self,
@@ -380,7 +387,9 @@ class B2RawApi:
         start_part_number: int | None,
         max_part_count: int | None,
     ) -> JSON:
-        return self.call(api_url, account_auth_token, w.ListParts(file_id, start_part_number, max_part_count))
+        return self.call_json(
+            api_url, account_auth_token, w.ListParts(file_id, start_part_number, max_part_count)
+        )
 
     def list_unfinished_large_files(
         self,
@@ -392,7 +401,7 @@ class B2RawApi:
         prefix: str | None = None,
     ) -> JSON:
         call = w.ListUnfinishedLargeFiles(bucket_id, start_file_id, max_file_count, prefix)
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     # --- server-side copy ----------------------------------------------------------------------------------
 
@@ -425,7 +434,7 @@ class B2RawApi:
             file_retention,
             legal_hold,
         )
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     def copy_part(
         self,
@@ -446,7 +455,7 @@ class B2RawApi:
             destination_server_side_encryption,
             source_server_side_encryption,
         )
-        return self.call(api_url, account_auth_token, call)
+        return self.call_json(api_url, account_auth_token, call)
 
     # --- downloads -----------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 :meth:`B2Session.call` sends any JSON endpoint description of the wire layer (``session.call(ListBuckets(
 account_id))``) with the current API URL and token; :meth:`~B2Session.paged` pages a listing call;
 :meth:`~B2Session.send_file` / :meth:`~B2Session.send_part` upload on pooled URLs; :meth:`~B2Session.download`
-GETs a download URL. A few of b2sdk's session methods remain as one-line conveniences over these.
+GETs a download URL. Results are the descriptions' typed records (``FileVersion``, ``Part``...), never JSON.
 
 - Account token: when a call fails with 401 ``expired_auth_token`` / ``bad_auth_token`` (or a body-less 401
   of a HEAD), the session authorizes again with the stored key and retries the call once.
@@ -27,14 +27,16 @@ from typing import TypeVar
 
 from b2kit import _protocol as p
 from b2kit._account_info import AbstractAccountInfo, SqliteAccountInfo
+from b2kit._account_info._abstract import validate_allowed
 from b2kit._account_info._cache import AbstractCache, AuthInfoCache
 from b2kit._exceptions import B2Error, InvalidAuthToken, MaxRetriesExceeded, MissingAccountData, Unauthorized
-from b2kit._models import JSON, EncryptionSetting
+from b2kit._models import FileIdAndName, FileVersion, Part
 from b2kit._raw._raw_api import B2RawApi
 from b2kit._session._pager import Pager
 from b2kit._transport._http import B2Http, HttpResponse
 from b2kit._transport._retry import UPLOAD_RETRY_POLICY, RetryPolicy
 from b2kit._wire import (
+    AccountAuthorization,
     ApiCall,
     AuthorizeAccount,
     Body,
@@ -42,17 +44,12 @@ from b2kit._wire import (
     DownloadFile,
     FileInfoByName,
     FinishLargeFile,
-    GetFileInfo,
     GetUploadPartUrl,
     GetUploadUrl,
-    ListFileNames,
-    ListParts,
-    ListUnfinishedLargeFiles,
-    NewFileSettings,
     PagedCall,
-    StartLargeFile,
     UploadFile,
     UploadPart,
+    UploadUrl,
     download_url_by_id,
     download_url_by_name,
     realm_url,
@@ -65,7 +62,6 @@ T = TypeVar("T")
 RENEW_ONCE = RetryPolicy(max_attempts=2, initial_delay=0.0, max_delay=0.0)
 """A call that failed on an expired account token is sent once more, at once, after re-authorizing."""
 R = TypeVar("R")
-C = TypeVar("C", bound=PagedCall)
 
 
 class _Rewind:
@@ -113,23 +109,26 @@ class B2Session:
     def authorize_account(self, realm: str, application_key_id: str, application_key: str) -> None:
         """Call b2_authorize_account and store the result; ``realm`` is a realm name or a base URL."""
         call = AuthorizeAccount(application_key_id, application_key)
-        response = self.raw_api.call(realm_url(realm), call.basic_authorization(), call)
-        account_id = response["accountId"]
-        storage = response["apiInfo"]["storageApi"]
-        if not self.account_info.is_same_account(account_id, realm):
+        self.store_authorization(
+            self.raw_api.call(realm_url(realm), call.basic_authorization(), call), realm, call
+        )
+
+    def store_authorization(self, answer: AccountAuthorization, realm: str, call: AuthorizeAccount) -> None:
+        """Keep an authorization in the account info (a new account's cached bucket names are dropped)."""
+        if not self.account_info.is_same_account(answer.account_id, realm):
             self.cache.clear()
         self.account_info.set_auth_data(
-            account_id=account_id,
-            auth_token=response["authorizationToken"],
-            api_url=storage["apiUrl"],
-            download_url=storage["downloadUrl"],
-            recommended_part_size=storage["recommendedPartSize"],
-            absolute_minimum_part_size=storage["absoluteMinimumPartSize"],
-            application_key=application_key,
+            account_id=answer.account_id,
+            auth_token=answer.authorization_token,
+            api_url=answer.api_url,
+            download_url=answer.download_url,
+            recommended_part_size=answer.recommended_part_size,
+            absolute_minimum_part_size=answer.absolute_minimum_part_size,
+            application_key=call.application_key,
             realm=realm,
-            s3_api_url=storage.get("s3ApiUrl") or "",
-            allowed=storage["allowed"],
-            application_key_id=application_key_id,
+            s3_api_url=answer.s3_api_url,
+            allowed=validate_allowed(dict(answer.allowed)) if answer.allowed is not None else None,
+            application_key_id=call.application_key_id,
         )
 
     def authorize_automatically(self) -> bool:
@@ -209,11 +208,11 @@ class B2Session:
 
         return self._with_auth_retry(attempt)
 
-    def paged(self, call: C, limit: int | None = None) -> Pager[C]:
+    def paged(self, call: PagedCall[T], limit: int | None = None) -> Pager[T]:
         """The pages of a listing call, each fetched through :meth:`call` (``limit``: items in all)."""
         return Pager(self.call, call, limit)
 
-    def send_file(self, bucket_id: str, upload: UploadFile, body: Body) -> JSON:
+    def send_file(self, bucket_id: str, upload: UploadFile, body: Body) -> FileVersion:
         """Upload a small file on a pooled upload URL of the bucket, retrying on new URLs (see above)."""
         return self._upload(
             lambda url, token: self.raw_api.upload(url, token, upload, body),
@@ -224,7 +223,7 @@ class B2Session:
             what=f"upload of {upload.file_name!r}",
         )
 
-    def send_part(self, file_id: str, upload: UploadPart, body: Body) -> JSON:
+    def send_part(self, file_id: str, upload: UploadPart, body: Body) -> Part:
         """Upload one part of a large file on a pooled part upload URL, retrying with new URLs."""
         return self._upload(
             lambda url, token: self.raw_api.upload(url, token, upload, body),
@@ -235,103 +234,31 @@ class B2Session:
             what=f"upload of part {upload.part_number}",
         )
 
-    def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> JSON:
+    def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> FileVersion:
         """b2_finish_large_file, then forget the file's part upload URLs."""
         response = self.call(FinishLargeFile(file_id, part_sha1_array))
         self.account_info.clear_large_file_upload_urls(file_id)
         return response
 
-    def cancel_large_file(self, file_id: str) -> JSON:
+    def cancel_large_file(self, file_id: str) -> FileIdAndName:
         """b2_cancel_large_file, then forget the file's part upload URLs."""
         response = self.call(CancelLargeFile(file_id))
         self.account_info.clear_large_file_upload_urls(file_id)
         return response
 
-    # --- b2sdk's session methods (the generic path with b2sdk's signatures) -------------------------------
-
-    def get_file_info_by_id(self, file_id: str) -> JSON:
-        return self.call(GetFileInfo(file_id))
-
-    def list_file_names(
-        self,
-        bucket_id: str,
-        start_file_name: str | None = None,
-        max_file_count: int | None = None,
-        prefix: str | None = None,
-    ) -> JSON:
-        return self.call(ListFileNames(bucket_id, start_file_name, max_file_count, prefix))
-
-    def list_parts(self, file_id: str, start_part_number: int | None, max_part_count: int | None) -> JSON:
-        return self.call(ListParts(file_id, start_part_number, max_part_count))
-
-    def list_unfinished_large_files(
-        self,
-        bucket_id: str,
-        start_file_id: str | None = None,
-        max_file_count: int | None = None,
-        prefix: str | None = None,
-    ) -> JSON:
-        return self.call(ListUnfinishedLargeFiles(bucket_id, start_file_id, max_file_count, prefix))
-
-    def get_upload_url(self, bucket_id: str) -> JSON:
-        return self.call(GetUploadUrl(bucket_id))
-
-    def get_upload_part_url(self, file_id: str) -> JSON:
-        return self.call(GetUploadPartUrl(file_id))
-
-    def start_large_file(
-        self,
-        bucket_id: str,
-        file_name: str,
-        content_type: str,
-        file_info: Mapping[str, str],
-        server_side_encryption: EncryptionSetting | None = None,
-    ) -> JSON:
-        settings = NewFileSettings(content_type, file_info, server_side_encryption)
-        return self.call(StartLargeFile(bucket_id, file_name, settings))
-
-    def upload_file(
-        self,
-        bucket_id: str,
-        file_name: str,
-        content_length: int,
-        content_type: str,
-        content_sha1: str,
-        file_info: Mapping[str, str],
-        data_stream: Body,
-        server_side_encryption: EncryptionSetting | None = None,
-    ) -> JSON:
-        """:meth:`send_file` with b2sdk's arguments (other settings: build an UploadFile)."""
-        settings = NewFileSettings(content_type, file_info, server_side_encryption)
-        upload = UploadFile(file_name, content_length, content_sha1, settings)
-        return self.send_file(bucket_id, upload, data_stream)
-
-    def upload_part(
-        self,
-        file_id: str,
-        part_number: int,
-        content_length: int,
-        sha1_sum: str,
-        input_stream: Body,
-        server_side_encryption: EncryptionSetting | None = None,
-    ) -> JSON:
-        """:meth:`send_part` with b2sdk's arguments."""
-        upload = UploadPart(part_number, content_length, sha1_sum, server_side_encryption)
-        return self.send_part(file_id, upload, input_stream)
-
     def _upload(
         self,
-        send: Callable[[str, str], JSON],
+        send: Callable[[str, str], T],
         rewind: _Rewind,
         *,
         take: Callable[[], tuple[str, str] | None],
-        fetch: Callable[[], JSON],
+        fetch: Callable[[], UploadUrl],
         put: Callable[[str, str], None],
         what: str,
-    ) -> JSON:
+    ) -> T:
         fetch_errors: list[B2Error] = []  # a URL that cannot be had is not an upload to try again
 
-        def attempt() -> JSON:
+        def attempt() -> T:
             pooled = take()
             if pooled is None:
                 try:
@@ -339,7 +266,7 @@ class B2Session:
                 except B2Error as exc:
                     fetch_errors.append(exc)
                     raise
-                pooled = (fresh["uploadUrl"], fresh["authorizationToken"])
+                pooled = (fresh.upload_url, fresh.authorization_token)
             url, token = pooled
             rewind()
             try:

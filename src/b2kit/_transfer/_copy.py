@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from typing import Any
 
+from b2kit._models import FileVersion
 from b2kit._transfer._copy_plan import CopyOptions, CopyPlan
 from b2kit._transfer._part_planning import PartSizeLimits
 from b2kit._transfer._progress import AbstractProgressListener
@@ -30,7 +31,19 @@ class CopyManager:
         progress_listener: AbstractProgressListener | None = None,
         source_size: int | None = None,
     ) -> dict[str, Any]:
-        """Copy ``source_file_id`` (or a range of it) to ``new_file_name``; returns the new file's JSON.
+        """:meth:`copy_version`, returning the new file's JSON."""
+        version = self.copy_version(source_file_id, new_file_name, options, progress_listener, source_size)
+        return dict(version.raw)
+
+    def copy_version(
+        self,
+        source_file_id: str,
+        new_file_name: str,
+        options: CopyOptions | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        source_size: int | None = None,
+    ) -> FileVersion:
+        """Copy ``source_file_id`` (or a range of it) to ``new_file_name``; returns the new version.
 
         ``source_size`` saves a ``b2_get_file_info`` call when the caller knows it; large copies that keep the
         source's metadata fetch it anyway.

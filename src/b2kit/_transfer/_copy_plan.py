@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from b2kit._exceptions import InvalidRange
-from b2kit._models import JSON, EncryptionSetting, FileRetentionSetting, LegalHold
+from b2kit._models import EncryptionSetting, FileRetentionSetting, FileVersion, LegalHold
 from b2kit._protocol import CONTENT_TYPE_AUTO, LARGE_FILE_SHA1_INFO_KEY
 from b2kit._transfer._part_planning import PartRange, PartSizeLimits, is_large_file, plan_parts
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
@@ -68,13 +67,13 @@ class CopyPlan:
     limits: PartSizeLimits
     workers: int
 
-    def steps(self, source_size: int | None, listener: AbstractProgressListener | None) -> Steps[JSON]:
+    def steps(self, source_size: int | None, listener: AbstractProgressListener | None) -> Steps[FileVersion]:
         """The copy; ``listener`` hears its length and the bytes copied."""
         opts = self.options
-        source: Mapping[str, Any] | None = None
+        source: FileVersion | None = None
         if source_size is None:
             source = yield from call(GetFileInfo(self.source_file_id))
-            source_size = int(source["contentLength"])
+            source_size = source.size
         length = copy_length(source_size, opts)
         reporter = ProgressReporter(listener, length)
         try:
@@ -107,18 +106,18 @@ class CopyPlan:
         )
 
     def _copy_large(
-        self, source: Mapping[str, Any] | None, length: int, reporter: ProgressReporter
-    ) -> Steps[JSON]:
+        self, source: FileVersion | None, length: int, reporter: ProgressReporter
+    ) -> Steps[FileVersion]:
         opts = self.options
         content_type, file_info = large_copy_metadata(opts, source, length)
-        bucket_id = opts.destination_bucket_id or (source or {}).get("bucketId")
+        bucket_id = opts.destination_bucket_id or (source.bucket_id if source is not None else None)
         if bucket_id is None:
             raise ValueError("the destination bucket of a copy is unknown")
         settings = NewFileSettings(
             content_type, file_info, opts.destination_encryption, opts.file_retention, opts.legal_hold
         )
         started = yield from call(StartLargeFile(bucket_id, self.new_file_name, settings))
-        large_file_id: str = started["fileId"]
+        large_file_id = started.file_id
         plan = plan_parts(length, self.limits, opts.part_size)
         parts = [self._copy_part(large_file_id, reporter, part) for part in plan]
         sha1s = yield from parallel(parts, self.workers)
@@ -127,7 +126,7 @@ class CopyPlan:
     def _copy_part(self, large_file_id: str, reporter: ProgressReporter, part: PartRange) -> Steps[str]:
         opts = self.options
         first = opts.offset + part.offset
-        response = yield from call(
+        copied = yield from call(
             CopyPart(
                 self.source_file_id,
                 large_file_id,
@@ -138,8 +137,7 @@ class CopyPlan:
             )
         )
         reporter.add(part.length)
-        sha1: str = response["contentSha1"]
-        return sha1
+        return copied.content_sha1
 
 
 def copy_length(source_size: int, opts: CopyOptions) -> int:
@@ -152,14 +150,14 @@ def copy_length(source_size: int, opts: CopyOptions) -> int:
 
 
 def large_copy_metadata(
-    opts: CopyOptions, source: Mapping[str, Any] | None, length: int
+    opts: CopyOptions, source: FileVersion | None, length: int
 ) -> tuple[str, dict[str, str]]:
     """Content type and file info for the large copy: the new ones, or the source's (minus a stale SHA-1)."""
     if opts.replaces_metadata:
         return opts.content_type or CONTENT_TYPE_AUTO, dict(opts.file_info or {})
     if source is None:
         raise ValueError("the source metadata is needed to keep it on a large copy")
-    info = dict(source.get("fileInfo") or {})
-    if opts.offset != 0 or length != int(source["contentLength"]):
+    info = dict(source.file_info)
+    if opts.offset != 0 or length != source.size:
         info.pop(LARGE_FILE_SHA1_INFO_KEY, None)
-    return str(source.get("contentType") or CONTENT_TYPE_AUTO), info
+    return source.content_type or CONTENT_TYPE_AUTO, info

@@ -7,14 +7,14 @@ read and type-checked on their own; ``B2Session`` satisfies it structurally.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import IO, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from b2kit._models import JSON
+from b2kit._models import FileIdAndName, FileVersion, Part
 from b2kit._session._pager import Pager
-from b2kit._wire import ApiCall, DownloadFile, PagedCall, UploadFile, UploadPart
+from b2kit._wire import ApiCall, Body, DownloadFile, PagedCall, UploadFile, UploadPart
 
 R = TypeVar("R")
-C = TypeVar("C", bound=PagedCall)
+T = TypeVar("T")
 
 
 class PartSizeInfo(Protocol):
@@ -66,20 +66,24 @@ class TransferSession(Protocol):
         """Send a JSON endpoint description; returns its parsed result."""
         ...
 
-    def paged(self, call: C, limit: int | None = None, /) -> Pager[C]:
+    def paged(self, call: PagedCall[T], limit: int | None = None, /) -> Pager[T]:
         """The pages of a listing call."""
         ...
 
-    def send_file(self, bucket_id: str, upload: UploadFile, body: IO[bytes], /) -> JSON:
+    def send_file(self, bucket_id: str, upload: UploadFile, body: Body, /) -> FileVersion:
         """``b2_upload_file`` on a pooled upload URL (a URL that failed is not reused)."""
         ...
 
-    def send_part(self, file_id: str, upload: UploadPart, body: IO[bytes], /) -> JSON:
+    def send_part(self, file_id: str, upload: UploadPart, body: Body, /) -> Part:
         """``b2_upload_part`` on a pooled part upload URL."""
         ...
 
-    def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str], /) -> JSON:
+    def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str], /) -> FileVersion:
         """``b2_finish_large_file`` (and forget the file's part upload URLs)."""
+        ...
+
+    def cancel_large_file(self, file_id: str, /) -> FileIdAndName:
+        """``b2_cancel_large_file`` (and forget the file's part upload URLs)."""
         ...
 
     def get_download_url_by_id(self, file_id: str, /) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, cast
 
 from b2kit._exceptions import B2Error
-from b2kit._models import JSON
+from b2kit._models import FileVersion, Part
 from b2kit._protocol import HEX_DIGITS_AT_END, SHA1_HEX_LENGTH
 from b2kit._transfer._download_range import ByteSpan
 from b2kit._transfer._file_range_body import FileRangeBody
@@ -27,7 +27,7 @@ from b2kit._transfer._parallel import run_all
 from b2kit._transfer._progress import StreamProgress
 from b2kit._transfer._upload_source import HashingStream, Readable
 from b2kit._transport._retry import RetryPolicy
-from b2kit._wire import ApiCall, PagedCall, UploadFile, UploadPart
+from b2kit._wire import ApiCall, PagedCall, Upload, UploadFile, UploadPart
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -52,10 +52,10 @@ class Call(Generic[R]):
 
 
 @dataclass(frozen=True, slots=True)
-class Items:
-    """Every item of a listing call, all pages (a list)."""
+class Items(Generic[T]):
+    """Every item of a listing call, all pages (a list of its records)."""
 
-    call: PagedCall
+    call: PagedCall[T]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,20 +126,20 @@ class BodySpec:
 
 
 @dataclass(frozen=True, slots=True)
-class Send:
+class Send(Generic[R]):
     """One upload request: ``b2_upload_file`` to bucket ``target_id`` or ``b2_upload_part`` to large file
     ``target_id`` (pooled URL, retried on new URLs by the session); the answer is :class:`Sent`."""
 
     target_id: str
-    request: UploadFile | UploadPart
+    request: Upload[R]
     body: BodySpec
 
 
 @dataclass(frozen=True, slots=True)
-class Sent:
-    """The upload's answer and the SHA-1 of the body that went out."""
+class Sent(Generic[R]):
+    """The upload's answer (the new file version or part) and the SHA-1 of the body that went out."""
 
-    response: JSON
+    response: R
     sha1: str
 
 
@@ -175,9 +175,15 @@ def call(description: ApiCall[R]) -> Steps[R]:
     return result
 
 
-def finish(file_id: str, part_sha1s: Sequence[str]) -> Steps[JSON]:
-    """``result = yield from finish(file_id, sha1s)``: the large file's JSON."""
-    result: JSON = yield Finish(file_id, part_sha1s)
+def items(listing: PagedCall[T]) -> Steps[list[T]]:
+    """``records = yield from items(X(...))``: every item of a listing, all pages."""
+    result: list[T] = yield Items(listing)
+    return result
+
+
+def finish(file_id: str, part_sha1s: Sequence[str]) -> Steps[FileVersion]:
+    """``result = yield from finish(file_id, sha1s)``: the large file's version."""
+    result: FileVersion = yield Finish(file_id, part_sha1s)
     return result
 
 
@@ -279,7 +285,7 @@ class StepRunner:
             give_up=effect.give_up,
         )
 
-    def _send(self, effect: Send) -> Sent:
+    def _send(self, effect: Send[Any]) -> Sent[Any]:
         body = effect.body
         if body.local_file is not None and body.known_sha1 is not None:
             path, offset = body.local_file
@@ -289,8 +295,8 @@ class StepRunner:
             response = self._send_body(effect, cast(IO[bytes], stream))
             return Sent(response, stream.hexdigest())
 
-    def _send_body(self, effect: Send, body: IO[bytes]) -> JSON:
+    def _send_body(self, effect: Send[Any], body: IO[bytes]) -> FileVersion | Part:
         request = effect.request
         if isinstance(request, UploadPart):
             return self._session.send_part(effect.target_id, request, body)
-        return self._session.send_file(effect.target_id, request, body)
+        return self._session.send_file(effect.target_id, cast(UploadFile, request), body)

@@ -13,7 +13,9 @@ import threading
 from concurrent.futures import Executor, Future, wait
 from typing import Any, BinaryIO
 
+from b2kit._models import FileVersion
 from b2kit._transfer._part_planning import PartSizeLimits, plan_parts
+from b2kit._transfer._part_writer import LargeFilePartWriter
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
 from b2kit._transfer._session_contract import TransferSession
 from b2kit._transfer._steps import StepRunner, finish
@@ -61,6 +63,17 @@ class UploadManager:
         progress_listener: AbstractProgressListener | None = None,
     ) -> dict[str, Any]:
         """Upload ``source`` as ``file_name``; returns the file JSON of the new version."""
+        return dict(self.upload_version(bucket_id, file_name, source, options, progress_listener).raw)
+
+    def upload_version(
+        self,
+        bucket_id: str,
+        file_name: str,
+        source: UploadSource,
+        options: UploadOptions | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+    ) -> FileVersion:
+        """:meth:`upload`, returning the new version as a :class:`FileVersion`."""
         opts = options or UploadOptions()
         reporter = ProgressReporter(progress_listener, source.content_length)
         try:
@@ -79,6 +92,21 @@ class UploadManager:
         progress_listener: AbstractProgressListener | None = None,
         parts_in_flight: int = MAX_UNBOUND_PARTS_IN_FLIGHT,
     ) -> dict[str, Any]:
+        """:meth:`upload_unbound_stream_version`, returning the file JSON of the new version."""
+        version = self.upload_unbound_stream_version(
+            bucket_id, file_name, stream, options, progress_listener, parts_in_flight
+        )
+        return dict(version.raw)
+
+    def upload_unbound_stream_version(
+        self,
+        bucket_id: str,
+        file_name: str,
+        stream: BinaryIO,
+        options: UploadOptions | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        parts_in_flight: int = MAX_UNBOUND_PARTS_IN_FLIGHT,
+    ) -> FileVersion:
         """Upload a stream of unknown length, buffering one part at a time.
 
         If the stream ends within one part it is a small upload; otherwise a large file whose parts are sent
@@ -95,6 +123,13 @@ class UploadManager:
             return upload.run(parts_in_flight)
         finally:
             reporter.close()
+
+    def part_writer(
+        self, bucket_id: str, file_name: str, options: UploadOptions | None = None
+    ) -> LargeFilePartWriter:
+        """Start a large file whose parts the caller sends as it has them (no resume, no part planning)."""
+        settings = (options or UploadOptions()).new_file_settings()
+        return LargeFilePartWriter(self._session, bucket_id, file_name, settings)
 
     def _runner(self) -> StepRunner:
         return StepRunner(self._session, self._executor)
@@ -122,7 +157,7 @@ class _UnboundUpload:
         self._part_size = part_size
         self._runner = manager._runner()
 
-    def run(self, parts_in_flight: int) -> dict[str, Any]:
+    def run(self, parts_in_flight: int) -> FileVersion:
         first = _read_exactly(self._stream, self._part_size)
         second = (
             _read_exactly(self._stream, self._part_size) if len(first) == self._part_size else bytearray()
@@ -134,7 +169,7 @@ class _UnboundUpload:
             return self._runner.run(steps)
         return self._run_large(first, second, parts_in_flight)
 
-    def _run_large(self, first: bytearray, second: bytearray, parts_in_flight: int) -> dict[str, Any]:
+    def _run_large(self, first: bytearray, second: bytearray, parts_in_flight: int) -> FileVersion:
         file_info = large_file_info(self._opts, self._opts.large_file_sha1)
         start = start_large_file_steps(self._bucket_id, self._file_name, file_info, self._opts)
         file_id = self._runner.run(start)
@@ -152,8 +187,7 @@ class _UnboundUpload:
             wait(futures)
         sha1s = [future.result() for future in futures]
         self._reporter.set_total_bytes(total)
-        result: dict[str, Any] = self._runner.run(finish(file_id, sha1s))
-        return result
+        return self._runner.run(finish(file_id, sha1s))
 
     def _next_buffer(self) -> bytearray:
         return _read_exactly(self._stream, self._part_size)

@@ -16,15 +16,27 @@ import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from b2kit._exceptions import BadRequest, Unauthorized, UnexpectedCloudBehaviour
-from b2kit._models import JSON, EncryptionSetting, FileRetentionSetting, LegalHold
-from b2kit._protocol import CONTENT_TYPE_AUTO, LARGE_FILE_SHA1_INFO_KEY, MAX_UNFINISHED_LIST_COUNT
+from b2kit._models import (
+    EncryptionSetting,
+    FileRetentionSetting,
+    FileVersion,
+    LegalHold,
+    Part,
+    UnfinishedLargeFile,
+)
+from b2kit._protocol import (
+    CONTENT_TYPE_AUTO,
+    LARGE_FILE_SHA1_INFO_KEY,
+    MAX_UNFINISHED_LIST_COUNT,
+    UNVERIFIED_PREFIX,
+)
 from b2kit._transfer._part_planning import PartRange, PartSizeLimits, is_large_file, plan_parts
 from b2kit._transfer._progress import ProgressReporter, StreamProgress
 from b2kit._transfer._source_digest import digest_source
-from b2kit._transfer._steps import BodySpec, Items, Send, Sent, Steps, call, finish, parallel, work
+from b2kit._transfer._steps import BodySpec, Send, Sent, Steps, call, finish, items, parallel, work
 from b2kit._transfer._upload_source import (
     HashingStream,
     SourceChangedError,
@@ -113,7 +125,7 @@ class UploadPlan:
     limits: PartSizeLimits
     workers: int
 
-    def steps(self) -> Steps[JSON]:
+    def steps(self) -> Steps[FileVersion]:
         """Small files in one request, large ones as parts (resuming a matching unfinished file)."""
         length = self.source.content_length
         if is_large_file(length, self.limits):
@@ -125,7 +137,7 @@ class UploadPlan:
             )
         )
 
-    def _large(self, plan: tuple[PartRange, ...]) -> Steps[JSON]:
+    def _large(self, plan: tuple[PartRange, ...]) -> Steps[FileVersion]:
         opts, source = self.options, self.source
         large_sha1 = opts.large_file_sha1 or opts.content_sha1 or source.content_sha1
         part_sha1s: dict[int, str] = {}
@@ -179,7 +191,7 @@ class UploadPlan:
         """
         first = ListUnfinishedLargeFiles(self.bucket_id, None, MAX_UNFINISHED_LIST_COUNT, self.file_name)
         try:
-            candidates: list[JSON] = yield Items(first)
+            candidates: list[UnfinishedLargeFile] = yield from items(first)
         except Unauthorized:  # e.g. a key without listFiles: resuming is an optimisation, not a must
             logger.debug("unfinished large files cannot be listed; %s starts afresh", self.file_name)
             return None
@@ -187,17 +199,17 @@ class UploadPlan:
         best: _LargeFileTarget | None = None
         best_bytes = -1
         for unfinished in candidates:
-            if unfinished.get("fileName") != self.file_name or unfinished.get("fileInfo") != dict(file_info):
+            if unfinished.file_name != self.file_name or unfinished.file_info != dict(file_info):
                 continue
-            if content_type != CONTENT_TYPE_AUTO and unfinished.get("contentType") != content_type:
+            if content_type != CONTENT_TYPE_AUTO and unfinished.content_type != content_type:
                 continue
             tied = LARGE_FILE_SHA1_INFO_KEY in file_info
-            done = yield from self._matching_parts(unfinished["fileId"], plan, tied)
+            done = yield from self._matching_parts(unfinished.file_id, plan, tied)
             if done is None:
                 continue
             uploaded = sum(part.length for part in plan if part.number in done)
             if uploaded > best_bytes:
-                best, best_bytes = _LargeFileTarget(unfinished["fileId"], done), uploaded
+                best, best_bytes = _LargeFileTarget(unfinished.file_id, done), uploaded
         return best
 
     def _matching_parts(
@@ -205,12 +217,12 @@ class UploadPlan:
     ) -> Steps[dict[int, str] | None]:
         by_number = {part.number: part for part in plan}
         uploaded: dict[int, str] = {}
-        remote_parts: list[JSON] = yield Items(ListParts(file_id, None, _LIST_PARTS_PAGE))
+        remote_parts: list[Part] = yield from items(ListParts(file_id, None, _LIST_PARTS_PAGE))
         for remote in remote_parts:
-            planned = by_number.get(remote["partNumber"])
-            if planned is None or remote["contentLength"] != planned.length:
+            planned = by_number.get(remote.part_number)
+            if planned is None or remote.content_length != planned.length:
                 return None
-            uploaded[planned.number] = remote["contentSha1"]
+            uploaded[planned.number] = remote.content_sha1
         if not sha1_tied:
             numbers = sorted(uploaded)
             checks = [work(range_sha1, self.source, by_number[n], size=by_number[n].length) for n in numbers]
@@ -222,13 +234,13 @@ class UploadPlan:
 
 def small_file_steps(
     bucket_id: str, file_name: str, source: UploadSource, opts: UploadOptions, reporter: ProgressReporter
-) -> Steps[JSON]:
+) -> Steps[FileVersion]:
     """``b2_upload_file`` of the whole source (its SHA-1 in the header when known, else after the body)."""
     known_sha1 = opts.content_sha1 or source.content_sha1
     body = BodySpec(source.open, source.content_length, known_sha1, reporter.stream_progress())
     upload = UploadFile(file_name, body.content_length, body.content_sha1, opts.new_file_settings())
-    sent: Sent = yield Send(bucket_id, upload, body)
-    check_sha1(sent.response, sent.sha1, file_name)
+    sent: Sent[FileVersion] = yield Send(bucket_id, upload, body)
+    check_sha1(stored_sha1(sent.response), sent.sha1, file_name)
     return sent.response
 
 
@@ -237,14 +249,14 @@ def part_steps(file_id: str, body: BodySpec, number: int, encryption: Encryption
     source changed since it was read."""
     upload = UploadPart(number, body.content_length, body.content_sha1, encryption)
     try:
-        sent: Sent = yield Send(file_id, upload, body)
+        sent: Sent[Part] = yield Send(file_id, upload, body)
     except BadRequest as error:
         if body.known_sha1 is not None and "sha1" in str(error).lower():
             raise SourceChangedError(
                 f"part {number} changed after its SHA-1 was computed: {error}"
             ) from error
         raise
-    check_sha1(sent.response, sent.sha1, f"part {number}")
+    check_sha1(sent.response.content_sha1, sent.sha1, f"part {number}")
     return sent.sha1
 
 
@@ -262,8 +274,7 @@ def start_large_file_steps(
     """``b2_start_large_file`` with the options' settings and ``file_info``; returns the new file id."""
     settings = dataclasses.replace(opts.new_file_settings(), file_info=file_info)
     started = yield from call(StartLargeFile(bucket_id, file_name, settings))
-    file_id: str = started["fileId"]
-    return file_id
+    return started.file_id
 
 
 def large_file_info(opts: UploadOptions, large_sha1: str | None) -> dict[str, str]:
@@ -274,9 +285,15 @@ def large_file_info(opts: UploadOptions, large_sha1: str | None) -> dict[str, st
     return file_info
 
 
-def check_sha1(response: Mapping[str, Any], expected: str, what: str) -> None:
-    """UnexpectedCloudBehaviour when the server stored another SHA-1 than the one sent."""
-    actual = response.get("contentSha1")
+def stored_sha1(version: FileVersion) -> str | None:
+    """The SHA-1 the server stored, as it spells it (an unverified one keeps its prefix)."""
+    if version.content_sha1 is None or version.content_sha1_verified:
+        return version.content_sha1
+    return UNVERIFIED_PREFIX + version.content_sha1
+
+
+def check_sha1(actual: str | None, expected: str, what: str) -> None:
+    """UnexpectedCloudBehaviour when the server stored another SHA-1 (``actual``) than the one sent."""
     if actual != expected:
         raise UnexpectedCloudBehaviour(f"server stored SHA-1 {actual} for {what}, but {expected} was sent")
 

@@ -2,12 +2,20 @@
 description into an :class:`HttpRequest` and an answer into a result or a typed error.
 
 No sockets, threads or clocks here, so the sync transport and an asyncio one execute the same descriptions.
-A JSON endpoint is an :class:`ApiCall` (``to_http(base_url, authorization)``, ``parse(answer)``,
-``translate(error)``); uploads are :class:`UploadFile` / :class:`UploadPart` (``to_http(url, token, body)``);
-downloads :class:`DownloadFile` and :class:`FileInfoByName` (``to_http(authorization)``).
+A JSON endpoint is an :class:`ApiCall` (``to_http(base_url, authorization)``, ``parse(answer)`` -> a typed
+record, ``translate(error)``); uploads are :class:`UploadFile` / :class:`UploadPart` (``to_http(url, token,
+body)``); downloads :class:`DownloadFile` and :class:`FileInfoByName` (``to_http(authorization)``).
 """
 
 from b2kit._wire._account import AuthorizeAccount, CreateKey, DeleteKey, ListKeys
+from b2kit._wire._answers import (
+    AccountAuthorization,
+    BucketRecord,
+    DownloadAuthorization,
+    LegalHoldUpdate,
+    RetentionUpdate,
+    UploadUrl,
+)
 from b2kit._wire._buckets import (
     CreateBucket,
     DeleteBucket,
@@ -16,7 +24,7 @@ from b2kit._wire._buckets import (
     SetBucketNotificationRules,
     UpdateBucket,
 )
-from b2kit._wire._call import API_VERSION, ApiCall, JsonCall, PagedCall, endpoint_url
+from b2kit._wire._call import API_VERSION, ApiCall, Page, PagedCall, endpoint_url
 from b2kit._wire._file_settings import NewFileSettings
 from b2kit._wire._files import (
     DeleteFileVersion,
@@ -49,7 +57,7 @@ from b2kit._wire._message import (
     error_from_answer,
     retry_after,
 )
-from b2kit._wire._transfers import DownloadFile, FileInfoByName, UploadFile, UploadPart
+from b2kit._wire._transfers import DownloadFile, FileInfoByName, Upload, UploadFile, UploadPart
 from b2kit._wire._urls import (
     REALM_URLS,
     check_b2_filename,
@@ -62,9 +70,11 @@ from b2kit._wire._urls import (
 __all__ = [
     "API_VERSION",
     "REALM_URLS",
+    "AccountAuthorization",
     "ApiCall",
     "AuthorizeAccount",
     "Body",
+    "BucketRecord",
     "CancelLargeFile",
     "CopyFile",
     "CopyPart",
@@ -73,6 +83,7 @@ __all__ = [
     "DeleteBucket",
     "DeleteFileVersion",
     "DeleteKey",
+    "DownloadAuthorization",
     "DownloadFile",
     "Expect",
     "FileInfoByName",
@@ -84,7 +95,7 @@ __all__ = [
     "GetUploadUrl",
     "HideFile",
     "HttpRequest",
-    "JsonCall",
+    "LegalHoldUpdate",
     "ListBuckets",
     "ListFileNames",
     "ListFileVersions",
@@ -93,14 +104,18 @@ __all__ = [
     "ListUnfinishedLargeFiles",
     "MetadataDirectiveMode",
     "NewFileSettings",
+    "Page",
     "PagedCall",
+    "RetentionUpdate",
     "SetBucketNotificationRules",
     "StartLargeFile",
     "UpdateBucket",
     "UpdateFileLegalHold",
     "UpdateFileRetention",
+    "Upload",
     "UploadFile",
     "UploadPart",
+    "UploadUrl",
     "check_b2_filename",
     "check_clock_skew",
     "decode_json",

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from b2kit._models import JSON
-from b2kit._wire._call import JsonCall, PagedCall
+from b2kit._models import JSON, ApplicationKey, FullApplicationKey
+from b2kit._wire._answers import AccountAuthorization
+from b2kit._wire._call import ApiCall, PagedCall
 
 
 @dataclass(frozen=True)
-class AuthorizeAccount(JsonCall):
+class AuthorizeAccount(ApiCall[AccountAuthorization]):
     """b2_authorize_account: Basic auth with the key, no parameters (a 401 here is never retried)."""
 
     endpoint = "b2_authorize_account"
@@ -27,9 +28,12 @@ class AuthorizeAccount(JsonCall):
     def params(self) -> JSON:
         return {}
 
+    def parse(self, answer: JSON) -> AccountAuthorization:
+        return AccountAuthorization.from_json(answer)
+
 
 @dataclass(frozen=True)
-class CreateKey(JsonCall):
+class CreateKey(ApiCall[FullApplicationKey]):
     endpoint = "b2_create_key"
     account_id: str
     capabilities: Sequence[str]
@@ -38,15 +42,21 @@ class CreateKey(JsonCall):
     bucket_ids: Sequence[str] | None = None
     name_prefix: str | None = None
 
+    def parse(self, answer: JSON) -> FullApplicationKey:
+        return FullApplicationKey.from_create_response(answer)
+
 
 @dataclass(frozen=True)
-class DeleteKey(JsonCall):
+class DeleteKey(ApiCall[ApplicationKey]):
     endpoint = "b2_delete_key"
     application_key_id: str
 
+    def parse(self, answer: JSON) -> ApplicationKey:
+        return ApplicationKey.from_api_response(answer)
+
 
 @dataclass(frozen=True)
-class ListKeys(PagedCall):
+class ListKeys(PagedCall[ApplicationKey]):
     """One page of keys; ``nextApplicationKeyId`` in the answer starts the next."""
 
     endpoint = "b2_list_keys"
@@ -56,6 +66,9 @@ class ListKeys(PagedCall):
     max_key_count: int | None = None
     start_application_key_id: str | None = None
 
-    def next_page(self, answer: JSON) -> ListKeys | None:
+    def parse_item(self, item: JSON) -> ApplicationKey:
+        return ApplicationKey.from_api_response(item)
+
+    def cursor(self, answer: JSON) -> dict[str, Any] | None:
         start = answer.get("nextApplicationKeyId")
-        return dataclasses.replace(self, start_application_key_id=start) if start else None
+        return {"start_application_key_id": start} if start else None

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from b2kit._models import JSON, EncryptionMode, EncryptionSetting
-from b2kit._wire._call import ApiCall, JsonCall, wire
+from b2kit._wire._answers import BucketRecord, buckets_from_json
+from b2kit._wire._call import ApiCall, wire
 
 
 def _bucket_default_encryption(setting: EncryptionSetting) -> JSON:
@@ -20,7 +21,7 @@ _DEFAULT_SSE = wire(convert=_bucket_default_encryption)
 
 
 @dataclass(frozen=True)
-class CreateBucket(JsonCall):
+class CreateBucket(ApiCall[BucketRecord]):
     endpoint = "b2_create_bucket"
     account_id: str
     bucket_name: str
@@ -32,16 +33,22 @@ class CreateBucket(JsonCall):
     file_lock_enabled: bool | None = None
     replication_configuration: Mapping[str, Any] | None = None
 
+    def parse(self, answer: JSON) -> BucketRecord:
+        return BucketRecord.from_json(answer)
+
 
 @dataclass(frozen=True)
-class DeleteBucket(JsonCall):
+class DeleteBucket(ApiCall[BucketRecord]):
     endpoint = "b2_delete_bucket"
     account_id: str
     bucket_id: str
 
+    def parse(self, answer: JSON) -> BucketRecord:
+        return BucketRecord.from_json(answer)
+
 
 @dataclass(frozen=True)
-class ListBuckets(JsonCall):
+class ListBuckets(ApiCall[tuple[BucketRecord, ...]]):
     """Every bucket of the account, or the one with this id or name."""
 
     endpoint = "b2_list_buckets"
@@ -50,9 +57,12 @@ class ListBuckets(JsonCall):
     bucket_name: str | None = None
     bucket_types: Sequence[str] = ("all",)
 
+    def parse(self, answer: JSON) -> tuple[BucketRecord, ...]:
+        return buckets_from_json(answer)
+
 
 @dataclass(frozen=True)
-class UpdateBucket(JsonCall):
+class UpdateBucket(ApiCall[BucketRecord]):
     """Change the given settings of a bucket (at least one); ``if_revision_is`` guards against races."""
 
     endpoint = "b2_update_bucket"
@@ -73,6 +83,9 @@ class UpdateBucket(JsonCall):
         if params.keys() <= {"accountId", "bucketId"}:
             raise ValueError("update_bucket needs at least one setting to change")
         return params
+
+    def parse(self, answer: JSON) -> BucketRecord:
+        return BucketRecord.from_json(answer)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ name or JSON form differs says so in its metadata (``field(default=None, metadat
 a request field is one line in one class.
 
 ``call.to_http(base_url, authorization)`` builds the :class:`HttpRequest`; a transport sends it, decodes
-the answer (:mod:`._message`) and returns ``call.parse(answer)``; on an error it raises
-``call.translate(error)`` (what a generic 401/403 means on this endpoint). No I/O here.
+the answer (:mod:`._message`) and returns ``call.parse(answer)``, a typed record (a listing's is a
+:class:`Page` of records); on an error it raises ``call.translate(error)`` (what a generic 401/403 means on
+this endpoint). No I/O here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import urllib.parse
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar, cast
 
@@ -139,23 +141,43 @@ class ApiCall(ABC, Generic[R]):
         return error
 
 
-class JsonCall(ApiCall[JSON]):
-    """An endpoint whose result is its JSON answer as it is."""
-
-    def parse(self, answer: JSON) -> JSON:
-        return answer
+T = TypeVar("T")
 
 
-class PagedCall(JsonCall):
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing: its items, typed, and where the next page starts."""
+
+    items: tuple[T, ...]
+    cursor: Mapping[str, Any] | None
+    """The call fields that ask for the next page (``{"start_file_name": ...}``); None on the last page."""
+
+
+class PagedCall(ApiCall[Page[T]]):
     """A listing endpoint: its answer holds one page of ``items_key`` and the cursor of the next page."""
 
     items_key: ClassVar[str]
     page_size_field: ClassVar[str]
     """The field holding how many items one page may have."""
 
+    def parse(self, answer: JSON) -> Page[T]:
+        items = answer.get(self.items_key) or ()
+        return Page(tuple(self.parse_item(item) for item in items), self.cursor(answer))
+
     @abstractmethod
-    def next_page(self, answer: JSON) -> Self | None:
-        """This call for the page after ``answer``, None when ``answer`` was the last."""
+    def parse_item(self, item: JSON) -> T:
+        """One listed item as its record."""
+
+    @abstractmethod
+    def cursor(self, answer: JSON) -> dict[str, Any] | None:
+        """The fields of this call that ask for the page after ``answer``; None when it was the last."""
+
+    def next_page(self, page: Page[T]) -> Self | None:
+        """This call for the page after ``page``, None when ``page`` was the last."""
+        if page.cursor is None:
+            return None
+        following: Self = dataclasses.replace(cast(Any, self), **page.cursor)
+        return following
 
     def page_size(self) -> int | None:
         size: int | None = getattr(self, self.page_size_field)

@@ -3,74 +3,94 @@ upload URLs."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from b2kit._exceptions import RetentionWriteError
-from b2kit._models import JSON, FileRetentionSetting, LegalHold
-from b2kit._wire._call import JsonCall, PagedCall
+from b2kit._models import JSON, FileIdAndName, FileRetentionSetting, FileVersion, LegalHold
+from b2kit._wire._answers import DownloadAuthorization, LegalHoldUpdate, RetentionUpdate, UploadUrl
+from b2kit._wire._call import ApiCall, PagedCall
+
+
+class _VersionListing(PagedCall[FileVersion]):
+    """What the two file listings share: their items are file versions."""
+
+    items_key = "files"
+    page_size_field = "max_file_count"
+
+    def parse_item(self, item: JSON) -> FileVersion:
+        return FileVersion.from_api_response(item)
+
+
+class _VersionCall(ApiCall[FileVersion]):
+    """An endpoint answering with one file version."""
+
+    def parse(self, answer: JSON) -> FileVersion:
+        return FileVersion.from_api_response(answer)
+
+
+class _UploadUrlCall(ApiCall[UploadUrl]):
+    def parse(self, answer: JSON) -> UploadUrl:
+        return UploadUrl.from_json(answer)
 
 
 @dataclass(frozen=True)
-class ListFileNames(PagedCall):
+class ListFileNames(_VersionListing):
     """One page of current versions; ``nextFileName`` in the answer starts the next."""
 
     endpoint = "b2_list_file_names"
-    items_key = "files"
-    page_size_field = "max_file_count"
     bucket_id: str
     start_file_name: str | None = None
     max_file_count: int | None = None
     prefix: str | None = None
 
-    def next_page(self, answer: JSON) -> ListFileNames | None:
+    def cursor(self, answer: JSON) -> dict[str, Any] | None:
         start = answer.get("nextFileName")
-        return dataclasses.replace(self, start_file_name=start) if start else None
+        return {"start_file_name": start} if start else None
 
 
 @dataclass(frozen=True)
-class ListFileVersions(PagedCall):
+class ListFileVersions(_VersionListing):
     """One page of every version; ``nextFileName`` / ``nextFileId`` in the answer start the next."""
 
     endpoint = "b2_list_file_versions"
-    items_key = "files"
-    page_size_field = "max_file_count"
     bucket_id: str
     start_file_name: str | None = None
     start_file_id: str | None = None
     max_file_count: int | None = None
     prefix: str | None = None
 
-    def next_page(self, answer: JSON) -> ListFileVersions | None:
+    def cursor(self, answer: JSON) -> dict[str, Any] | None:
         start = answer.get("nextFileName")
-        if not start:
-            return None
-        return dataclasses.replace(self, start_file_name=start, start_file_id=answer.get("nextFileId"))
+        return {"start_file_name": start, "start_file_id": answer.get("nextFileId")} if start else None
 
 
 @dataclass(frozen=True)
-class GetFileInfo(JsonCall):
+class GetFileInfo(_VersionCall):
     endpoint = "b2_get_file_info"
     file_id: str
 
 
 @dataclass(frozen=True)
-class HideFile(JsonCall):
+class HideFile(_VersionCall):
     endpoint = "b2_hide_file"
     bucket_id: str
     file_name: str
 
 
 @dataclass(frozen=True)
-class DeleteFileVersion(JsonCall):
+class DeleteFileVersion(ApiCall[FileIdAndName]):
     endpoint = "b2_delete_file_version"
     file_id: str
     file_name: str
     bypass_governance: bool = False
 
+    def parse(self, answer: JSON) -> FileIdAndName:
+        return FileIdAndName.from_cancel_or_delete_response(answer)
+
 
 @dataclass(frozen=True)
-class UpdateFileRetention(JsonCall):
+class UpdateFileRetention(ApiCall[RetentionUpdate]):
     endpoint = "b2_update_file_retention"
     denied_as = RetentionWriteError
     file_id: str
@@ -78,26 +98,35 @@ class UpdateFileRetention(JsonCall):
     file_retention: FileRetentionSetting
     bypass_governance: bool = False
 
+    def parse(self, answer: JSON) -> RetentionUpdate:
+        return RetentionUpdate.from_json(answer)
+
 
 @dataclass(frozen=True)
-class UpdateFileLegalHold(JsonCall):
+class UpdateFileLegalHold(ApiCall[LegalHoldUpdate]):
     endpoint = "b2_update_file_legal_hold"
     denied_as = RetentionWriteError
     file_id: str
     file_name: str
     legal_hold: LegalHold
 
+    def parse(self, answer: JSON) -> LegalHoldUpdate:
+        return LegalHoldUpdate.from_json(answer)
+
 
 @dataclass(frozen=True)
-class GetDownloadAuthorization(JsonCall):
+class GetDownloadAuthorization(ApiCall[DownloadAuthorization]):
     endpoint = "b2_get_download_authorization"
     bucket_id: str
     file_name_prefix: str
     valid_duration_in_seconds: int
 
+    def parse(self, answer: JSON) -> DownloadAuthorization:
+        return DownloadAuthorization.from_json(answer)
+
 
 @dataclass(frozen=True)
-class GetUploadUrl(JsonCall):
+class GetUploadUrl(_UploadUrlCall):
     """An upload URL and its token for small files of a bucket."""
 
     endpoint = "b2_get_upload_url"
@@ -105,7 +134,7 @@ class GetUploadUrl(JsonCall):
 
 
 @dataclass(frozen=True)
-class GetUploadPartUrl(JsonCall):
+class GetUploadPartUrl(_UploadUrlCall):
     """An upload URL and its token for the parts of one large file."""
 
     endpoint = "b2_get_upload_part_url"

@@ -3,14 +3,24 @@ unfinished files, copy a file or a part."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from b2kit._exceptions import SSECKeyError
-from b2kit._models import JSON, EncryptionMode, EncryptionSetting, FileRetentionSetting, LegalHold
-from b2kit._wire._call import JsonCall, PagedCall, wire
+from b2kit._models import (
+    JSON,
+    EncryptionMode,
+    EncryptionSetting,
+    FileIdAndName,
+    FileRetentionSetting,
+    FileVersion,
+    LegalHold,
+    Part,
+    UnfinishedLargeFile,
+)
+from b2kit._wire._call import ApiCall, PagedCall, wire
 from b2kit._wire._file_settings import NewFileSettings
 from b2kit._wire._urls import check_b2_filename, range_header
 
@@ -23,7 +33,7 @@ class MetadataDirectiveMode(StrEnum):
 
 
 @dataclass(frozen=True)
-class StartLargeFile(JsonCall):
+class StartLargeFile(ApiCall[UnfinishedLargeFile]):
     endpoint = "b2_start_large_file"
     bucket_id: str
     file_name: str
@@ -35,22 +45,31 @@ class StartLargeFile(JsonCall):
     def params(self) -> JSON:
         return {"bucketId": self.bucket_id, "fileName": self.file_name, **self.settings.start_fields()}
 
+    def parse(self, answer: JSON) -> UnfinishedLargeFile:
+        return UnfinishedLargeFile.from_api_response(answer)
+
 
 @dataclass(frozen=True)
-class FinishLargeFile(JsonCall):
+class FinishLargeFile(ApiCall[FileVersion]):
     endpoint = "b2_finish_large_file"
     file_id: str
     part_sha1_array: Sequence[str]
 
+    def parse(self, answer: JSON) -> FileVersion:
+        return FileVersion.from_api_response(answer)
+
 
 @dataclass(frozen=True)
-class CancelLargeFile(JsonCall):
+class CancelLargeFile(ApiCall[FileIdAndName]):
     endpoint = "b2_cancel_large_file"
     file_id: str
 
+    def parse(self, answer: JSON) -> FileIdAndName:
+        return FileIdAndName.from_cancel_or_delete_response(answer)
+
 
 @dataclass(frozen=True)
-class ListParts(PagedCall):
+class ListParts(PagedCall[Part]):
     """One page of a large file's parts; ``nextPartNumber`` in the answer starts the next."""
 
     endpoint = "b2_list_parts"
@@ -60,13 +79,16 @@ class ListParts(PagedCall):
     start_part_number: int | None = None
     max_part_count: int | None = None
 
-    def next_page(self, answer: JSON) -> ListParts | None:
+    def parse_item(self, item: JSON) -> Part:
+        return Part.from_list_parts_dict(item)
+
+    def cursor(self, answer: JSON) -> dict[str, Any] | None:
         start = answer.get("nextPartNumber")
-        return dataclasses.replace(self, start_part_number=start) if start else None
+        return {"start_part_number": start} if start else None
 
 
 @dataclass(frozen=True)
-class ListUnfinishedLargeFiles(PagedCall):
+class ListUnfinishedLargeFiles(PagedCall[UnfinishedLargeFile]):
     """One page of unfinished large files; ``nextFileId`` in the answer starts the next."""
 
     endpoint = "b2_list_unfinished_large_files"
@@ -77,9 +99,12 @@ class ListUnfinishedLargeFiles(PagedCall):
     max_file_count: int | None = None
     name_prefix: str | None = None
 
-    def next_page(self, answer: JSON) -> ListUnfinishedLargeFiles | None:
+    def parse_item(self, item: JSON) -> UnfinishedLargeFile:
+        return UnfinishedLargeFile.from_api_response(item)
+
+    def cursor(self, answer: JSON) -> dict[str, Any] | None:
         start = answer.get("nextFileId")
-        return dataclasses.replace(self, start_file_id=start) if start else None
+        return {"start_file_id": start} if start else None
 
 
 def _unless_none_mode(setting: EncryptionSetting) -> JSON | None:
@@ -93,7 +118,7 @@ def _only_sse_c(setting: EncryptionSetting) -> JSON | None:
 
 
 @dataclass(frozen=True)
-class CopyFile(JsonCall):
+class CopyFile(ApiCall[FileVersion]):
     """b2_copy_file; COPY takes neither content type nor file info, REPLACE needs a content type."""
 
     endpoint = "b2_copy_file"
@@ -125,9 +150,12 @@ class CopyFile(JsonCall):
         if self.bytes_range is not None:
             range_header(self.bytes_range)
 
+    def parse(self, answer: JSON) -> FileVersion:
+        return FileVersion.from_api_response(answer)
+
 
 @dataclass(frozen=True)
-class CopyPart(JsonCall):
+class CopyPart(ApiCall[Part]):
     endpoint = "b2_copy_part"
     denied_as = SSECKeyError
     source_file_id: str
@@ -140,3 +168,6 @@ class CopyPart(JsonCall):
     source_server_side_encryption: EncryptionSetting | None = field(
         default=None, metadata=wire(convert=_only_sse_c)
     )
+
+    def parse(self, answer: JSON) -> Part:
+        return Part.from_list_parts_dict(answer)

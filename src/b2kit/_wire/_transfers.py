@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from b2kit import _protocol as p
 from b2kit._exceptions import AccessDenied, B2Error, FileNotPresent, ResourceNotFound, SSECKeyError
-from b2kit._models import JSON, EncryptionSetting
+from b2kit._models import JSON, EncryptionSetting, FileVersion, Part
 from b2kit._wire._file_settings import NewFileSettings
 from b2kit._wire._message import Body, Expect, HttpRequest
 from b2kit._wire._urls import check_b2_filename, range_header
 
+R = TypeVar("R", covariant=True)
 
-class _Upload(ABC):
-    """What uploads share: the POST of a body with its length and SHA-1, answered by the new file's JSON."""
+
+class Upload(ABC, Generic[R]):
+    """What uploads (:class:`UploadFile`, :class:`UploadPart`) share: the POST of a body with its length and
+    SHA-1, answered by the JSON of the new file version or part."""
 
     endpoint: ClassVar[str]
     content_length: int
@@ -39,15 +42,16 @@ class _Upload(ABC):
     def own_headers(self) -> dict[str, str]:
         """The headers of this kind of upload."""
 
-    def parse(self, answer: JSON) -> JSON:
-        return answer
+    @abstractmethod
+    def parse(self, answer: JSON) -> R:
+        """The typed result of a successful answer."""
 
     def translate(self, error: B2Error) -> B2Error:
         return error
 
 
 @dataclass(frozen=True)
-class UploadFile(_Upload):
+class UploadFile(Upload[FileVersion]):
     """b2_upload_file: one small file POSTed to an upload URL; ``content_sha1`` may be hex_digits_at_end."""
 
     endpoint: ClassVar[str] = "b2_upload_file"
@@ -62,9 +66,12 @@ class UploadFile(_Upload):
     def own_headers(self) -> dict[str, str]:
         return {"X-Bz-File-Name": p.encode_name(self.file_name), **self.settings.upload_headers()}
 
+    def parse(self, answer: JSON) -> FileVersion:
+        return FileVersion.from_api_response(answer)
+
 
 @dataclass(frozen=True)
-class UploadPart(_Upload):
+class UploadPart(Upload[Part]):
     """b2_upload_part: one part of a large file POSTed to a part upload URL."""
 
     endpoint: ClassVar[str] = "b2_upload_part"
@@ -78,6 +85,9 @@ class UploadPart(_Upload):
         if self.encryption is not None:
             headers.update(self.encryption.upload_headers())
         return headers
+
+    def parse(self, answer: JSON) -> Part:
+        return Part.from_list_parts_dict(answer)
 
 
 @dataclass(frozen=True)

@@ -187,13 +187,11 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
         manager = self.api.upload_manager
         async with self.api.transfer_slots:
             if isinstance(upload_source, UploadSource):
-                response = await manager.upload(self.id_, file_name, upload_source, opts, progress_listener)
-            else:
-                stream = (
-                    upload_source if isinstance(upload_source, AsyncIterable) else self._read(upload_source)
+                return await manager.upload_version(
+                    self.id_, file_name, upload_source, opts, progress_listener
                 )
-                response = await manager.upload_stream(self.id_, file_name, stream, opts, progress_listener)
-        return FileVersion.from_api_response(response)
+            stream = upload_source if isinstance(upload_source, AsyncIterable) else self._read(upload_source)
+            return await manager.upload_stream_version(self.id_, file_name, stream, opts, progress_listener)
 
     async def _read(self, stream: BinaryIO | IO[bytes]) -> AsyncIterator[bytes]:
         """A blocking binary stream read in the executor, block by block."""
@@ -267,7 +265,7 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
             read_only_object if isinstance(read_only_object, AsyncIterable) else self._read(read_only_object)
         )
         async with self.api.transfer_slots:
-            response = await self.api.upload_manager.upload_stream(
+            return await self.api.upload_manager.upload_stream_version(
                 self.id_,
                 file_name,
                 stream,
@@ -275,7 +273,6 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
                 progress_listener,
                 settings.parts_in_flight,
             )
-        return FileVersion.from_api_response(response)
 
     # --- downloads -----------------------------------------------------------------------------------------
 
@@ -368,5 +365,4 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
         b2sdk 2.x's copy keywords accepted too)."""
         arguments = CopyArguments(content_type, file_info, offset, length)
         opts = self._copy_options(options, arguments, b2sdk_keywords)
-        response = await self.api.copy_manager.copy(file_id, new_file_name, opts, progress_listener)
-        return FileVersion.from_api_response(response)
+        return await self.api.copy_manager.copy_version(file_id, new_file_name, opts, progress_listener)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from b2kit._models import FileVersion
 from b2kit._transfer._copy_plan import CopyOptions, CopyPlan
 from b2kit._transfer._part_planning import PartSizeLimits
 from b2kit._transfer._progress import AbstractProgressListener
@@ -27,7 +28,21 @@ class AsyncCopyManager:
         progress_listener: AbstractProgressListener | None = None,
         source_size: int | None = None,
     ) -> dict[str, Any]:
-        """Copy ``source_file_id`` (or a range of it) to ``new_file_name``; returns the new file's JSON."""
+        """:meth:`copy_version`, returning the new file's JSON."""
+        copied = await self.copy_version(
+            source_file_id, new_file_name, options, progress_listener, source_size
+        )
+        return dict(copied.raw)
+
+    async def copy_version(
+        self,
+        source_file_id: str,
+        new_file_name: str,
+        options: CopyOptions | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        source_size: int | None = None,
+    ) -> FileVersion:
+        """Copy ``source_file_id`` (or a range of it) to ``new_file_name``; returns the new version."""
         info = self._session.account_info
         limits = PartSizeLimits(info.get_absolute_minimum_part_size(), info.get_recommended_part_size())
         plan = CopyPlan(source_file_id, new_file_name, options or CopyOptions(), limits, self._max_workers)

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar, cast
 from b2kit._account_info import AbstractAccountInfo
 from b2kit._account_info._cache import AbstractCache
 from b2kit._exceptions import B2Error, InvalidAuthToken, MaxRetriesExceeded, MissingAccountData, Unauthorized
-from b2kit._models import JSON
+from b2kit._models import FileVersion, Part
 from b2kit._raw._raw_api import B2RawApi
 from b2kit._session._session import B2Session
 from b2kit._transport._http import B2Http
@@ -40,9 +40,12 @@ from b2kit._wire import (
     FinishLargeFile,
     GetUploadPartUrl,
     GetUploadUrl,
+    Page,
     PagedCall,
+    Upload,
     UploadFile,
     UploadPart,
+    UploadUrl,
     realm_url,
 )
 from b2kit.aio._transport import AsyncB2Http, AsyncResponse
@@ -51,7 +54,6 @@ logger = logging.getLogger(__name__)
 
 R = TypeVar("R")
 T = TypeVar("T")
-C = TypeVar("C", bound=PagedCall)
 
 UploadBody = bytes | Callable[[], AsyncIterable[bytes]]
 """Bytes, or a factory giving a fresh async stream of the body for each attempt."""
@@ -69,43 +71,32 @@ async def translated(description: Any, attempt: Awaitable[T]) -> T:
         raise meant from error
 
 
-class _Answered:
-    """Stands in for B2Http where the sync session's own logic runs on an answer already received."""
-
-    def __init__(self, answer: JSON) -> None:
-        self._answer = answer
-
-    def request_json(self, *_: Any, **__: Any) -> JSON:
-        return self._answer
-
-
-class AsyncPager(Generic[C]):
+class AsyncPager(Generic[T]):
     """The pages of a listing call, fetched through the session (the sync ``Pager``'s loop, awaited)."""
 
-    def __init__(self, session: AsyncB2Session, first: C, limit: int | None = None) -> None:
+    def __init__(self, session: AsyncB2Session, first: PagedCall[T], limit: int | None = None) -> None:
         self._session = session
-        self._next: C | None = first
+        self._next: PagedCall[T] | None = first
         self._remaining = limit
-        self._items_key = first.items_key
 
-    async def pages(self) -> AsyncIterator[JSON]:
+    async def pages(self) -> AsyncIterator[Page[T]]:
         while self._next is not None and (self._remaining is None or self._remaining > 0):
             call = self._next
             size = call.page_size()
             if self._remaining is not None:
                 call = call.with_page_size(min(self._remaining, size or self._remaining))
-            answer = await self._session.call(call)
-            self._next = call.next_page(answer)
+            page = await self._session.call(call)
+            self._next = call.next_page(page)
             if self._remaining is not None:
-                self._remaining -= len(answer[call.items_key])
-            yield answer
+                self._remaining -= len(page.items)
+            yield page
 
-    async def items(self) -> AsyncIterator[Any]:
+    async def items(self) -> AsyncIterator[T]:
         async for page in self.pages():
-            for item in page[self._items_key]:
+            for item in page.items:
                 yield item
 
-    def restart_at(self, call: C | None) -> None:
+    def restart_at(self, call: PagedCall[T] | None) -> None:
         """Fetch ``call`` as the next page (None: stop after this one)."""
         self._next = call
 
@@ -145,7 +136,7 @@ class AsyncB2Session:
         request = call.to_http(realm_url(realm), call.basic_authorization())
         answer = await translated(call, self.http.request_json(request))
         self.authorizations += 1
-        self._sync_twin(_Answered(answer)).authorize_account(realm, application_key_id, application_key)
+        self._sync_twin().store_authorization(call.parse(answer), realm, call)
 
     async def authorize_automatically(self) -> bool:
         """Authorize again with the key stored in the account info; False when none is stored."""
@@ -206,7 +197,7 @@ class AsyncB2Session:
 
         return await self._with_auth_retry(attempt)
 
-    def paged(self, call: C, limit: int | None = None) -> AsyncPager[C]:
+    def paged(self, call: PagedCall[T], limit: int | None = None) -> AsyncPager[T]:
         """The pages of a listing call (``limit``: items in all)."""
         return AsyncPager(self, call, limit)
 
@@ -235,7 +226,7 @@ class AsyncB2Session:
 
         return await self._with_auth_retry(attempt)
 
-    async def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> JSON:
+    async def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> FileVersion:
         """b2_finish_large_file, then forget the file's part upload URLs (the sync session's rule)."""
         response = await self.call(FinishLargeFile(file_id, part_sha1_array))
         self.account_info.clear_large_file_upload_urls(file_id)
@@ -243,11 +234,11 @@ class AsyncB2Session:
 
     # --- uploads -------------------------------------------------------------------------------------------
 
-    async def send_file(self, bucket_id: str, upload: UploadFile, body: UploadBody) -> JSON:
+    async def send_file(self, bucket_id: str, upload: UploadFile, body: UploadBody) -> FileVersion:
         """Upload a small file on a pooled upload URL of the bucket, retrying on new URLs."""
         info = self.account_info
         return await self._upload(
-            lambda url, token, data: self.http.request_json(upload.to_http(url, token, None), data),
+            lambda url, token, data: self._post(upload, url, token, data),
             body,
             take=lambda: info.take_bucket_upload_url(bucket_id),
             fetch=lambda: self.call(GetUploadUrl(bucket_id)),
@@ -255,11 +246,11 @@ class AsyncB2Session:
             what=f"upload of {upload.file_name!r}",
         )
 
-    async def send_part(self, file_id: str, upload: UploadPart, body: UploadBody) -> JSON:
+    async def send_part(self, file_id: str, upload: UploadPart, body: UploadBody) -> Part:
         """Upload one part of a large file on a pooled part URL, retrying on new URLs."""
         info = self.account_info
         return await self._upload(
-            lambda url, token, data: self.http.request_json(upload.to_http(url, token, None), data),
+            lambda url, token, data: self._post(upload, url, token, data),
             body,
             take=lambda: info.take_large_file_upload_url(file_id),
             fetch=lambda: self.call(GetUploadPartUrl(file_id)),
@@ -267,19 +258,23 @@ class AsyncB2Session:
             what=f"upload of part {upload.part_number}",
         )
 
+    async def _post(self, upload: Upload[R], url: str, token: str, data: Any) -> R:
+        """One POST of an upload's body to an upload URL; the answer parsed by the upload's description."""
+        return upload.parse(await self.http.request_json(upload.to_http(url, token, None), data))
+
     async def _upload(
         self,
-        send: Callable[[str, str, Any], Awaitable[JSON]],
+        send: Callable[[str, str, Any], Awaitable[T]],
         body: UploadBody,
         *,
         take: Callable[[], tuple[str, str] | None],
-        fetch: Callable[[], Awaitable[JSON]],
+        fetch: Callable[[], Awaitable[UploadUrl]],
         put: Callable[[str, str], None],
         what: str,
-    ) -> JSON:
+    ) -> T:
         fetch_errors: list[B2Error] = []  # a URL that cannot be had is not an upload to try again
 
-        async def attempt() -> JSON:
+        async def attempt() -> T:
             pooled = take()
             if pooled is None:
                 try:
@@ -287,7 +282,7 @@ class AsyncB2Session:
                 except B2Error as exc:
                     fetch_errors.append(exc)
                     raise
-                pooled = (fresh["uploadUrl"], fresh["authorizationToken"])
+                pooled = (fresh.upload_url, fresh.authorization_token)
             url, token = pooled
             try:
                 response = await send(url, token, body if isinstance(body, bytes) else body())

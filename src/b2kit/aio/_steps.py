@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from typing import Any, Final, TypeVar, cast
 
-from b2kit._models import JSON
+from b2kit._models import FileVersion, Part
 from b2kit._transfer._steps import (
     BodySpec,
     Call,
@@ -31,7 +31,7 @@ from b2kit._transfer._steps import (
     advance,
 )
 from b2kit._transfer._upload_source import HashingStream
-from b2kit._wire import UploadPart
+from b2kit._wire import UploadFile, UploadPart
 from b2kit.aio._session import AsyncB2Session, UploadBody
 from b2kit.aio._tasks import run_all
 
@@ -98,7 +98,7 @@ class AsyncStepRunner:
             return function(*args)
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
-    async def _items(self, effect: Items) -> list[Any]:
+    async def _items(self, effect: Items[Any]) -> list[Any]:
         return [item async for item in self._session.paged(effect.call).items()]
 
     async def _parallel(self, effect: Parallel[Any]) -> list[Any]:
@@ -118,15 +118,16 @@ class AsyncStepRunner:
             give_up=effect.give_up,
         )
 
-    async def _send(self, effect: Send) -> Sent:
+    async def _send(self, effect: Send[Any]) -> Sent[Any]:
         stream = await self.work(effect.body.hashing_stream, size=effect.body.length)
         try:
             body = await self._body(stream, effect.body)
             request = effect.request
+            response: FileVersion | Part
             if isinstance(request, UploadPart):
-                response: JSON = await self._session.send_part(effect.target_id, request, body)
+                response = await self._session.send_part(effect.target_id, request, body)
             else:
-                response = await self._session.send_file(effect.target_id, request, body)
+                response = await self._session.send_file(effect.target_id, cast(UploadFile, request), body)
             return Sent(response, stream.hexdigest())
         finally:
             stream.close()

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterable
 from concurrent.futures import Executor
 from typing import Any
 
+from b2kit._models import FileVersion
 from b2kit._transfer._part_planning import PartSizeLimits, plan_parts
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
 from b2kit._transfer._steps import finish
@@ -57,6 +58,17 @@ class AsyncUploadManager:
         progress_listener: AbstractProgressListener | None = None,
     ) -> dict[str, Any]:
         """Upload ``source`` as ``file_name``; returns the file JSON of the new version."""
+        return dict((await self.upload_version(bucket_id, file_name, source, options, progress_listener)).raw)
+
+    async def upload_version(
+        self,
+        bucket_id: str,
+        file_name: str,
+        source: UploadSource,
+        options: UploadOptions | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+    ) -> FileVersion:
+        """:meth:`upload`, returning the new version as a :class:`FileVersion`."""
         opts = options or UploadOptions()
         reporter = ProgressReporter(progress_listener, source.content_length)
         try:
@@ -75,6 +87,21 @@ class AsyncUploadManager:
         progress_listener: AbstractProgressListener | None = None,
         parts_in_flight: int = MAX_UNBOUND_PARTS_IN_FLIGHT,
     ) -> dict[str, Any]:
+        """:meth:`upload_stream_version`, returning the file JSON of the new version."""
+        version = await self.upload_stream_version(
+            bucket_id, file_name, stream, options, progress_listener, parts_in_flight
+        )
+        return dict(version.raw)
+
+    async def upload_stream_version(
+        self,
+        bucket_id: str,
+        file_name: str,
+        stream: AsyncIterable[bytes],
+        options: UploadOptions | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        parts_in_flight: int = MAX_UNBOUND_PARTS_IN_FLIGHT,
+    ) -> FileVersion:
         """Upload an async stream of unknown length, one part buffered at a time (not resumable).
 
         If it ends within one part it is a small upload; otherwise a large file whose parts are sent while the
@@ -101,7 +128,7 @@ class AsyncUploadManager:
         opts: UploadOptions,
         reporter: ProgressReporter,
         parts_in_flight: int,
-    ) -> dict[str, Any]:
+    ) -> FileVersion:
         first = await chunker.next_part()
         second = await chunker.next_part() if len(first) == chunker.part_size else b""
         if not second:

@@ -16,7 +16,6 @@ transactions) nothing is visible until :meth:`commit`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any, Protocol
 
 from fsspec.spec import AbstractBufferedFile
 
-from b2kit import B2Error, Bucket
+from b2kit import B2Error, Bucket, UploadOptions
 from b2kit.constants import CONTENT_TYPE_AUTO
 from b2kit.fs._errors import translated
 
@@ -56,25 +55,14 @@ class FileSettings:
     file_info: Mapping[str, str] = field(default_factory=dict)
 
 
-class _LargeUpload:
-    """One large file being written part by part (public session calls of the B2Api)."""
+class _PartWriter(Protocol):
+    """A large file being written part by part (``UploadManager.part_writer``)."""
 
-    def __init__(self, bucket: Bucket, key: str, content_type: str, file_info: Mapping[str, str]) -> None:
-        self._session = bucket.api.session
-        started = self._session.start_large_file(bucket.id_, key, content_type, dict(file_info))
-        self.file_id: str = started["fileId"]
-        self._sha1s: list[str] = []
+    def send_part(self, data: bytes) -> None: ...
 
-    def send_part(self, data: bytes) -> None:
-        sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
-        self._session.upload_part(self.file_id, len(self._sha1s) + 1, len(data), sha1, data)
-        self._sha1s.append(sha1)
+    def finish(self) -> object: ...
 
-    def finish(self) -> None:
-        self._session.finish_large_file(self.file_id, self._sha1s)
-
-    def cancel(self) -> None:
-        self._session.cancel_large_file(self.file_id)
+    def cancel(self) -> object: ...
 
 
 class B2File(AbstractBufferedFile):  # type: ignore[misc]
@@ -87,7 +75,7 @@ class B2File(AbstractBufferedFile):  # type: ignore[misc]
         self._key = settings.key
         self._content_type = settings.content_type
         self._file_info = dict(settings.file_info)
-        self._large: _LargeUpload | None = None
+        self._large: _PartWriter | None = None
         self._pending_small: bytes | None = None
         size = None
         if settings.entry is not None:
@@ -148,7 +136,9 @@ class B2File(AbstractBufferedFile):  # type: ignore[misc]
             sent = 0
             while len(view) - sent > self.blocksize or (final and sent < len(view)):
                 if self._large is None:
-                    self._large = _LargeUpload(self._bucket, self._key, self._content_type, self._file_info)
+                    options = UploadOptions(content_type=self._content_type, file_info=self._file_info)
+                    manager = self._bucket.api.upload_manager
+                    self._large = manager.part_writer(self._bucket.id_, self._key, options)
                 piece = bytes(view[sent : sent + self.blocksize])
                 self._large.send_part(piece)
                 sent += len(piece)
