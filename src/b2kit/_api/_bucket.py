@@ -17,15 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Unpack, cast, overload
 
+from b2kit._api import _bucket_core as core
 from b2kit._api._b2sdk_spellings import CopyKeywords, HeaderKeywords, UnboundStreamSettings, UploadKeywords
-from b2kit._api._bucket_core import (
-    BucketCore,
-    CopyArguments,
-    dest_and_listener,
-    stream_keywords,
-    upload_options_of,
-    with_local_mtime,
-)
 from b2kit._api._drive import ask, walk
 from b2kit._api._listing_filters import FilterLike
 from b2kit._api._ls import LIST_FILE_NAMES_MAX, LsQuery
@@ -48,7 +41,7 @@ from b2kit._transfer._upload import UploadOptions
 from b2kit._transfer._upload_source import UploadSource, UploadSourceBytes, UploadSourceLocalFile
 
 
-class Bucket(BucketCore[BucketOwner]):
+class Bucket(core.BucketCore[BucketOwner]):
     """One bucket of the account: its settings and the files in it."""
 
     _kind = "Bucket"
@@ -185,7 +178,7 @@ class Bucket(BucketCore[BucketOwner]):
         b2sdk 2.x's keywords (``content_type``, ``file_info``, ``sha1_sum``, ``cache_control`` ...) are
         accepted as well as ``options``.
         """
-        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload")
+        opts = core.upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload")
         manager = self.api.upload_manager
         if isinstance(upload_source, UploadSource):
             return manager.upload_version(self.id_, file_name, upload_source, opts, progress_listener)
@@ -204,7 +197,7 @@ class Bucket(BucketCore[BucketOwner]):
         **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
         """Upload bytes held in memory as ``file_name`` (b2sdk 2.x's keywords accepted too)."""
-        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_bytes")
+        opts = core.upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_bytes")
         return self.upload(UploadSourceBytes(data_bytes), file_name, progress_listener, options=opts)
 
     def upload_local_file(
@@ -223,8 +216,8 @@ class Bucket(BucketCore[BucketOwner]):
         b2sdk 2.x's keywords (``sha1_sum``, ``cache_control``, ``file_retention`` ...) are accepted too.
         """
         source = UploadSourceLocalFile(Path(local_file))
-        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_local_file")
-        return self.upload(source, file_name, progress_listener, options=with_local_mtime(opts, source))
+        opts = core.upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_local_file")
+        return self.upload(source, file_name, progress_listener, options=core.with_local_mtime(opts, source))
 
     def upload_unbound_stream(
         self,
@@ -257,8 +250,8 @@ class Bucket(BucketCore[BucketOwner]):
         sizes = (buffers_count, buffer_size, recommended_upload_part_size, min_part_size, max_part_size)
         settings = UnboundStreamSettings(*sizes, read_size, unused_buffer_timeout_seconds)
         locks = (encryption, file_retention, legal_hold, large_file_sha1, custom_upload_timestamp)
-        given = stream_keywords(*locks, header_keywords)
-        base = upload_options_of(options, content_type, file_info, given, "upload_unbound_stream")
+        given = core.stream_keywords(*locks, header_keywords)
+        base = core.upload_options_of(options, content_type, file_info, given, "upload_unbound_stream")
         stream = cast(BinaryIO, read_only_object)
         return self.api.upload_manager.upload_unbound_stream_version(
             self.id_, file_name, stream, settings.options(base), progress_listener, settings.parts_in_flight
@@ -312,7 +305,7 @@ class Bucket(BucketCore[BucketOwner]):
 
         A progress listener as the second argument (b2sdk 2.x's order) is taken as ``progress_listener``.
         """
-        dest, listener = dest_and_listener(download_dest, progress_listener)
+        dest, listener = core.dest_and_listener(download_dest, progress_listener)
         manager = self.api.download_manager
         downloaded = manager.download_file_by_name(self._name(), file_name, listener, range_, encryption)
         return downloaded if dest is None else download_to_destination(downloaded, dest)
@@ -387,6 +380,6 @@ class Bucket(BucketCore[BucketOwner]):
         ``min_part_size`` / ``max_part_size`` keywords are accepted too, and its header keywords
         (``cache_control``, ``expires``, ``content_*``), which give the copy new metadata as in b2sdk.
         """
-        arguments = CopyArguments(content_type, file_info, offset, length)
+        arguments = core.CopyArguments(content_type, file_info, offset, length)
         opts = self._copy_options(options, arguments, b2sdk_keywords)
         return self.api.copy_manager.copy_version(file_id, new_file_name, opts, progress_listener)

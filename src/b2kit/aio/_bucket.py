@@ -17,15 +17,8 @@ from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final, Unpack
 
+from b2kit._api import _bucket_core as core
 from b2kit._api._b2sdk_spellings import CopyKeywords, HeaderKeywords, UnboundStreamSettings, UploadKeywords
-from b2kit._api._bucket_core import (
-    BucketCore,
-    CopyArguments,
-    dest_and_listener,
-    stream_keywords,
-    upload_options_of,
-    with_local_mtime,
-)
 from b2kit._api._listing_filters import FilterLike
 from b2kit._api._ls import LIST_FILE_NAMES_MAX, LsQuery
 from b2kit._models import (
@@ -50,7 +43,7 @@ from b2kit.aio._owner import AsyncBucketOwner
 _STREAM_READ: Final = 1024 * 1024
 
 
-class AsyncBucket(BucketCore[AsyncBucketOwner]):
+class AsyncBucket(core.BucketCore[AsyncBucketOwner]):
     """One bucket of the account: its settings and the files in it."""
 
     _kind = "AsyncBucket"
@@ -183,7 +176,7 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
     ) -> FileVersion:
         """Upload from an UploadSource (known length), an async iterable of bytes or a readable binary stream
         (unknown length: sent as parts once it outgrows one part); b2sdk 2.x's keywords accepted too."""
-        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload")
+        opts = core.upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload")
         manager = self.api.upload_manager
         async with self.api.transfer_slots:
             if isinstance(upload_source, UploadSource):
@@ -211,7 +204,7 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
         **b2sdk_keywords: Unpack[UploadKeywords],
     ) -> FileVersion:
         """Upload bytes held in memory as ``file_name`` (b2sdk 2.x's keywords accepted too)."""
-        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_bytes")
+        opts = core.upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_bytes")
         return await self.upload(UploadSourceBytes(data_bytes), file_name, progress_listener, options=opts)
 
     async def upload_local_file(
@@ -228,8 +221,10 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
         """Upload a local file as ``file_name``, recording its mtime as ``src_last_modified_millis`` (b2sdk
         2.x's keywords accepted too)."""
         source = UploadSourceLocalFile(Path(local_file))
-        opts = upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_local_file")
-        return await self.upload(source, file_name, progress_listener, options=with_local_mtime(opts, source))
+        opts = core.upload_options_of(options, content_type, file_info, b2sdk_keywords, "upload_local_file")
+        return await self.upload(
+            source, file_name, progress_listener, options=core.with_local_mtime(opts, source)
+        )
 
     async def upload_unbound_stream(
         self,
@@ -259,8 +254,8 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
         sizes = (buffers_count, buffer_size, recommended_upload_part_size, min_part_size, max_part_size)
         settings = UnboundStreamSettings(*sizes, read_size, unused_buffer_timeout_seconds)
         locks = (encryption, file_retention, legal_hold, large_file_sha1, custom_upload_timestamp)
-        given = stream_keywords(*locks, header_keywords)
-        base = upload_options_of(options, content_type, file_info, given, "upload_unbound_stream")
+        given = core.stream_keywords(*locks, header_keywords)
+        base = core.upload_options_of(options, content_type, file_info, given, "upload_unbound_stream")
         stream = (
             read_only_object if isinstance(read_only_object, AsyncIterable) else self._read(read_only_object)
         )
@@ -287,7 +282,7 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
     ) -> AsyncDownloadedFile | dict[str, Any]:
         """Download the current version of ``file_name`` (see :meth:`AsyncB2Api.download_file_by_id`); a
         progress listener as the second argument (b2sdk 2.x's order) is taken as ``progress_listener``."""
-        dest, listener = dest_and_listener(download_dest, progress_listener)
+        dest, listener = core.dest_and_listener(download_dest, progress_listener)
         name = await self._name()
         downloaded = await self.api.download_manager.download_file_by_name(
             name, file_name, listener, range_, encryption
@@ -363,6 +358,6 @@ class AsyncBucket(BucketCore[AsyncBucketOwner]):
     ) -> FileVersion:
         """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range;
         b2sdk 2.x's copy keywords accepted too)."""
-        arguments = CopyArguments(content_type, file_info, offset, length)
+        arguments = core.CopyArguments(content_type, file_info, offset, length)
         opts = self._copy_options(options, arguments, b2sdk_keywords)
         return await self.api.copy_manager.copy_version(file_id, new_file_name, opts, progress_listener)
