@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from b2kit._account_info import AbstractAccountInfo
 from b2kit._account_info._cache import AbstractCache
+from b2kit._account_info._restrictions import KeyRestrictions
 from b2kit._api._bucket_core import BucketCore
 from b2kit._api._steps import Exchange, Listing, as_is
 from b2kit._exceptions import (
@@ -194,31 +195,29 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
         return self.account_info.get_account_id()
 
     def _cache_allowed_buckets(self) -> None:
-        allowed = self.account_info.get_allowed()["buckets"]
-        if not allowed:
-            return
-        if any(item["name"] is None for item in allowed):
+        allowed = KeyRestrictions.from_allowed(self.account_info.get_allowed()).buckets
+        if any(bucket.name is None for bucket in allowed):
             raise RestrictedBucketMissing()
-        for item in allowed:
-            self.cache.save_bucket(self._bucket_class(self, item["id"], name=item["name"]))
+        for bucket in allowed:
+            self.cache.save_bucket(self._bucket_class(self, bucket.id_, name=bucket.name))
 
-    def _allowed_buckets(self) -> Sequence[Mapping[str, Any]]:
+    def _restrictions(self) -> KeyRestrictions:
         try:
-            return self.account_info.get_allowed()["buckets"] or ()
+            return KeyRestrictions.from_allowed(self.account_info.get_allowed())
         except MissingAccountData:
-            return ()
+            return KeyRestrictions()
 
     def check_bucket_restrictions(self, bucket_name: str) -> None:
         """Raise RestrictedBucket when the key is restricted to buckets other than ``bucket_name``."""
-        allowed = self._allowed_buckets()
-        if allowed and all(item["name"] != bucket_name for item in allowed):
-            raise RestrictedBucket(bucket_name, allowed=[str(item["name"]) for item in allowed])
+        restrictions = self._restrictions()
+        if restrictions.refuses_bucket(name=bucket_name):
+            raise RestrictedBucket(bucket_name, allowed=restrictions.bucket_names)
 
     def check_bucket_id_restrictions(self, bucket_id: str) -> None:
         """Raise RestrictedBucket when the key is restricted to buckets other than ``bucket_id``."""
-        allowed = self._allowed_buckets()
-        if allowed and all(item["id"] != bucket_id for item in allowed):
-            raise RestrictedBucket(bucket_id, allowed=[str(item["name"]) for item in allowed])
+        restrictions = self._restrictions()
+        if restrictions.refuses_bucket(id_=bucket_id):
+            raise RestrictedBucket(bucket_id, allowed=restrictions.bucket_names)
 
     # --- buckets -------------------------------------------------------------------------------------------
 

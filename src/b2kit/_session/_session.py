@@ -25,10 +25,10 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
-from b2kit import _protocol as p
 from b2kit._account_info import AbstractAccountInfo, SqliteAccountInfo
 from b2kit._account_info._abstract import validate_allowed
 from b2kit._account_info._cache import AbstractCache, AuthInfoCache
+from b2kit._account_info._restrictions import KeyRestrictions
 from b2kit._exceptions import B2Error, InvalidAuthToken, MaxRetriesExceeded, MissingAccountData, Unauthorized
 from b2kit._models import FileIdAndName, FileVersion, Part
 from b2kit._raw._raw_api import B2RawApi
@@ -183,17 +183,10 @@ class B2Session:
     def _explain_unauthorized(self, exc: Unauthorized) -> Unauthorized:
         """The same error, with the key's restrictions in the message (they usually explain it)."""
         try:
-            allowed = self.account_info.get_allowed()
+            restrictions = KeyRestrictions.from_allowed(self.account_info.get_allowed())
         except MissingAccountData:
             return exc
-        notes = []
-        if set(allowed["capabilities"]) != set(p.ALL_CAPABILITIES):
-            notes.append("with capabilities " + ",".join(allowed["capabilities"]))
-        if allowed["buckets"]:
-            notes.append(f"restricted to buckets {[b['name'] for b in allowed['buckets']]}")
-        if allowed["namePrefix"] is not None:
-            notes.append(f"restricted to files starting with {allowed['namePrefix']!r}")
-        message = f"{exc.message} for application key {', '.join(notes) or 'with no restrictions'}"
+        message = f"{exc.message} for application key {restrictions.describe()}"
         return type(exc)(message, status=exc.status, code=exc.code)
 
     # --- the generic path ----------------------------------------------------------------------------------
