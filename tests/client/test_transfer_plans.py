@@ -6,15 +6,24 @@ from typing import Any
 
 import pytest
 
-from b2kit._exceptions import BadRequest, Unauthorized, UnexpectedCloudBehaviour
-from b2kit._models import FileVersion
+from b2kit._exceptions import (
+    BadRequest,
+    ChecksumMismatch,
+    InvalidRange,
+    TruncatedOutput,
+    Unauthorized,
+    UnexpectedCloudBehaviour,
+)
+from b2kit._models import DownloadVersion, FileVersion
 from b2kit._protocol import HEX_DIGITS_AT_END, LARGE_FILE_SHA1_INFO_KEY
 from b2kit._transfer._copy_plan import CopyOptions, CopyPlan
+from b2kit._transfer._download_plan import ByteSpan, RangeSource, content_steps, served_version
 from b2kit._transfer._part_planning import PartRange, PartSizeLimits
 from b2kit._transfer._progress import ProgressListenerForTest, ProgressReporter
-from b2kit._transfer._steps import Call, Finish, Items, Parallel, Send, Sent, Steps, advance
+from b2kit._transfer._steps import Call, Finish, Items, Parallel, Send, Sent, StepRunner, Steps, advance
 from b2kit._transfer._upload_plan import UploadOptions, UploadPlan, part_steps, small_file_steps
 from b2kit._transfer._upload_source import SourceChangedError, UploadSourceBytes
+from b2kit._transport._retry import RetryPolicy
 from b2kit._wire import CopyFile, CopyPart, GetFileInfo, MetadataDirectiveMode, StartLargeFile, UploadFile
 
 LIMITS = PartSizeLimits(absolute_minimum=10, recommended=100)
@@ -121,3 +130,72 @@ def test_large_copy_copies_ranges_as_parts_and_finishes_with_their_sha1s() -> No
     first = step(parts.plans[0])
     assert isinstance(first.call, CopyPart) and first.call.bytes_range == (10, 109)
     assert step(plan, ["s1", "s2"]) == Finish("large", ["s1", "s2"])
+
+
+def _version(size: int, sha1: str) -> DownloadVersion:
+    return DownloadVersion.from_response_headers(
+        {
+            "Content-Length": str(size),
+            "X-Bz-Content-Sha1": sha1,
+            "X-Bz-File-Id": "id1",
+            "X-Bz-File-Name": "a.txt",
+            "X-Bz-Upload-Timestamp": "1",
+            "Content-Type": "text/plain",
+        }
+    )
+
+
+class _Body:
+    """A response body that gives its chunks one read at a time."""
+
+    def __init__(self, *chunks: bytes) -> None:
+        self._chunks = list(chunks)
+        self.closed = False
+
+    def read(self, _amount: int) -> bytes:
+        return self._chunks.pop(0) if self._chunks else b""
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _content(version: DownloadVersion, body: _Body, reporter: ProgressReporter) -> Steps[None]:
+    source = RangeSource("http://b2/file", version, None, RetryPolicy(max_attempts=1))
+    return content_steps(version, ByteSpan(0, 2), source, 1024, body, reporter)
+
+
+def test_a_download_is_hashed_counted_and_checked_at_the_end() -> None:
+    listener = ProgressListenerForTest()
+    body = _Body(b"ab", b"c")
+    chunks = StepRunner().iterate(_content(_version(3, SHA1_OF_ABC), body, ProgressReporter(listener, 3)))
+    assert b"".join(chunks) == b"abc"
+    assert listener.last_completed == 3 and listener.closed and body.closed
+
+
+def test_a_download_with_another_sha1_or_fewer_bytes_fails() -> None:
+    wrong = _content(_version(3, "0" * 40), _Body(b"abc"), ProgressReporter(None))
+    with pytest.raises(ChecksumMismatch):
+        list(StepRunner().iterate(wrong))
+    short = _content(_version(3, SHA1_OF_ABC), _Body(b"ab"), ProgressReporter(None))
+    with pytest.raises(TruncatedOutput):  # the body ended early and cannot be opened again
+        list(StepRunner().iterate(short))
+
+
+def test_served_version_refuses_another_range_than_asked() -> None:
+    headers = {
+        "Content-Length": "2",
+        "Content-Range": "bytes 0-1/3",
+        "X-Bz-File-Id": "id1",
+        "X-Bz-File-Name": "a.txt",
+        "X-Bz-Upload-Timestamp": "1",
+        "Content-Type": "text/plain",
+    }
+    assert served_version(headers, (0, 1)).range_ == (0, 1)
+    with pytest.raises(InvalidRange):
+        served_version(headers, (1, 2))
+
+
+def test_a_runner_refuses_an_effect_it_cannot_perform() -> None:
+    plan = CopyPlan("src", "dst", CopyOptions(), LIMITS, 2).steps(None, None)
+    with pytest.raises(TypeError, match="cannot perform Call"):
+        StepRunner().run(plan)

@@ -12,7 +12,6 @@ check passed, so a failed download never leaves a half-written destination.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from collections.abc import Iterator
@@ -23,13 +22,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
 
-from b2kit._exceptions import ChecksumMismatch, FileNotPresent, InvalidRange, TruncatedOutput
+from b2kit._exceptions import FileNotPresent
 from b2kit._models import DownloadVersion, EncryptionSetting
-from b2kit._protocol import LARGE_FILE_SHA1_INFO_KEY, SHA1_HEX_LENGTH, SRC_LAST_MODIFIED_MILLIS
-from b2kit._transfer._download_range import ByteSpan, RangeFetcher, read_span
+from b2kit._protocol import SRC_LAST_MODIFIED_MILLIS
+from b2kit._transfer._download_plan import (
+    ByteSpan,
+    check_download,
+    content_steps,
+    expected_sha1,
+    served_version,
+)
+from b2kit._transfer._download_range import RangeFetcher
 from b2kit._transfer._parallel_save import CHUNK_SIZE, ParallelPlan, ParallelSave
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
 from b2kit._transfer._session_contract import StreamingResponse, TransferSession
+from b2kit._transfer._steps import StepRunner
 from b2kit._transport._retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from b2kit._wire import DownloadFile
 
@@ -105,18 +112,10 @@ class DownloadedFile:
     def iter_content(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
         """Yield the body in chunks; the length and (whole-file) SHA-1 are checked after the last chunk."""
         response = self._take_response()
-        sha1 = hashlib.sha1(usedforsecurity=False) if self._expected_sha1() is not None else None
-        received = 0
-        try:
-            for chunk in read_span(self._fetcher, self._span, chunk_size, response):
-                if sha1 is not None:
-                    sha1.update(chunk)
-                received += len(chunk)
-                self._reporter.add(len(chunk))
-                yield chunk
-            self._check(received, sha1.hexdigest() if sha1 is not None else None)
-        finally:
-            self._reporter.close()
+        plan = content_steps(
+            self._version, self._span, self._fetcher.source, chunk_size, response, self._reporter
+        )
+        yield from self._fetcher.runner.iterate(plan)
 
     def read(self) -> bytes:
         """The whole body in memory (only for content known to be small)."""
@@ -183,27 +182,6 @@ class DownloadedFile:
         check_download(self._version, self._span, received, actual_sha1)
 
 
-def expected_sha1(version: DownloadVersion, span: ByteSpan) -> str | None:
-    """The SHA-1 to check when a download of ``span`` covers the whole file and one is known."""
-    if span.first != 0 or span.length != version.size:
-        return None
-    sha1 = version.content_sha1
-    if sha1 is None or sha1 == "none":
-        sha1 = version.file_info.get(LARGE_FILE_SHA1_INFO_KEY)
-    if sha1 is None or len(sha1) != SHA1_HEX_LENGTH:
-        return None
-    return sha1.lower()
-
-
-def check_download(version: DownloadVersion, span: ByteSpan, received: int, actual_sha1: str | None) -> None:
-    """TruncatedOutput when fewer bytes than ``span`` came, ChecksumMismatch when the SHA-1 differs."""
-    if received != span.length:
-        raise TruncatedOutput(received, span.length)
-    expected = expected_sha1(version, span)
-    if expected is not None and actual_sha1 is not None and actual_sha1 != expected:
-        raise ChecksumMismatch("sha1", expected, actual_sha1)
-
-
 class DownloadManager:
     """Starts downloads by file id, by name or by URL; parallel saves run on ``executor``."""
 
@@ -219,6 +197,7 @@ class DownloadManager:
         self.executor = executor
         self.max_workers = max(1, max_workers)
         self.tuning = tuning or DownloadTuning()
+        self._runner = StepRunner(session)
         self.resume_policy = retry_policy.without_pauses()
         """Resumes of a broken body: the client's retry policy, resumed at once (the server is not busy)."""
 
@@ -272,15 +251,11 @@ class DownloadManager:
         """Send the GET, read the headers, and hand back the unread body."""
         response = self._session.download(DownloadFile(url, range_, encryption))
         try:
-            version = DownloadVersion.from_response_headers(response.headers)
-            if range_ is not None and (
-                version.range_[0] != range_[0] or version.content_length != range_[1] - range_[0] + 1
-            ):
-                raise InvalidRange(version.size, range_)
+            version = served_version(response.headers, range_)
         except BaseException:
             response.close()
             raise
-        fetcher = RangeFetcher(self._session, url, version, encryption, self.resume_policy)
+        fetcher = RangeFetcher(self._session, url, version, encryption, self.resume_policy, self._runner)
         return DownloadedFile(self, version, response, fetcher, progress_listener)
 
     def parallel_plan(self, length: int, hash_sha1: bool, read_back: bool = False) -> ParallelPlan | None:

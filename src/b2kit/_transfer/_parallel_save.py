@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from b2kit._exceptions import TruncatedOutput
-from b2kit._transfer._download_range import ByteSpan, RangeFetcher, read_span
+from b2kit._transfer._download_range import ByteSpan, RangeFetcher
 from b2kit._transfer._progress import ProgressReporter
 from b2kit._transfer._session_contract import StreamingResponse
 
@@ -333,7 +333,7 @@ class ParallelSave:
         stripe = self._stripes[index]
         offset = stripe.first + shift
         in_memory_hash = self._plan.hash_sha1 and self._read_back is None
-        for data in read_span(self._fetcher, stripe, CHUNK_SIZE, response):
+        for data in self._fetcher.read(stripe, CHUNK_SIZE, response):
             chunk: Chunk = self._pool.copy(data) if in_memory_hash else data
             size = len(chunk)
             del data

@@ -21,13 +21,12 @@ from typing import IO, TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, cast
 from b2kit._exceptions import B2Error
 from b2kit._models import FileVersion, Part
 from b2kit._protocol import HEX_DIGITS_AT_END, SHA1_HEX_LENGTH
-from b2kit._transfer._download_range import ByteSpan
 from b2kit._transfer._file_range_body import FileRangeBody
 from b2kit._transfer._parallel import run_all
 from b2kit._transfer._progress import StreamProgress
 from b2kit._transfer._upload_source import HashingStream, Readable
 from b2kit._transport._retry import RetryPolicy
-from b2kit._wire import ApiCall, PagedCall, Upload, UploadFile, UploadPart
+from b2kit._wire import ApiCall, DownloadFile, PagedCall, Upload, UploadFile, UploadPart
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -144,11 +143,10 @@ class Sent(Generic[R]):
 
 
 @dataclass(frozen=True, slots=True)
-class Open:
-    """GET a range of a download (``source.open(span)`` checks the file version); answer: the response."""
+class Download:
+    """GET a download URL with the account token; the answer is the response, its body unread."""
 
-    source: Any
-    span: ByteSpan
+    request: DownloadFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,32 +223,50 @@ def advance(plan: Steps[T], answer: Any, error: BaseException | None) -> Any:
 
 
 class StepRunner:
-    """Performs plans' effects with the sync session (its calls and upload pools) and the thread pool."""
+    """Performs plans' effects with the sync session (calls, upload pools) and the thread pool.
 
-    def __init__(self, session: TransferSession, executor: Executor) -> None:
-        self._session = session
+    Without a session it performs only the effects that need none (work, retries, reading a body).
+    """
+
+    def __init__(self, session: TransferSession | None = None, executor: Executor | None = None) -> None:
         self._executor = executor
         self._perform: dict[type, Callable[[Any], Any]] = {
-            Call: lambda effect: session.call(effect.call),
-            Items: lambda effect: list(session.paged(effect.call).items()),
-            Finish: lambda effect: session.finish_large_file(effect.file_id, effect.part_sha1s),
             Work: lambda effect: effect.function(*effect.args),
-            Parallel: self._parallel,
             Retried: self._retried,
-            Send: self._send,
-            Open: lambda effect: effect.source.open(effect.span),
             Read: lambda effect: effect.response.read(effect.amount),
         }
+        if executor is not None:
+            self._perform[Parallel] = functools.partial(self._parallel, executor)
+        if session is not None:
+            self._perform.update(
+                {
+                    Call: lambda effect: session.call(effect.call),
+                    Items: lambda effect: list(session.paged(effect.call).items()),
+                    Finish: lambda effect: session.finish_large_file(effect.file_id, effect.part_sha1s),
+                    Send: functools.partial(_send, session),
+                    Download: lambda effect: session.download(effect.request),
+                }
+            )
 
     def run(self, plan: Steps[T]) -> T:
-        """Run ``plan`` to its end and return its result (its errors are raised)."""
-        chunks = self.iterate(plan)
+        """Run ``plan`` to its end and return its result (its errors are raised); it must emit nothing."""
+        perform = self._perform
+        answer: Any = None
+        error: BaseException | None = None
         try:
-            chunk = next(chunks)
-        except StopIteration as stop:
-            return cast(T, stop.value)
-        chunks.close()
-        raise RuntimeError(f"a plan emitted {len(chunk)} bytes where nobody reads them")
+            while True:
+                try:
+                    effect = advance(plan, answer, error)
+                except StopIteration as stop:
+                    return cast(T, stop.value)
+                handler: Callable[[Any], Any] = perform.get(type(effect), _unknown)
+                answer = error = None
+                try:
+                    answer = handler(effect)
+                except BaseException as exc:  # raised inside the plan, which decides
+                    error = exc
+        finally:
+            plan.close()
 
     def iterate(self, plan: Steps[T]) -> Generator[bytes, None, T]:
         """Run ``plan``, yielding what it emits (download chunks); returns its result."""
@@ -267,15 +283,16 @@ class StepRunner:
                 if type(effect) is Emit:
                     yield effect.data
                     continue
+                handler: Callable[[Any], Any] = perform.get(type(effect), _unknown)
                 try:
-                    answer = perform[type(effect)](effect)
+                    answer = handler(effect)
                 except BaseException as exc:  # raised inside the plan, which decides
                     error = exc
         finally:
             plan.close()
 
-    def _parallel(self, effect: Parallel[Any]) -> list[Any]:
-        return run_all(self._executor, [functools.partial(self.run, plan) for plan in effect.plans])
+    def _parallel(self, executor: Executor, effect: Parallel[Any]) -> list[Any]:
+        return run_all(executor, [functools.partial(self.run, plan) for plan in effect.plans])
 
     def _retried(self, effect: Retried[Any]) -> Any:
         return effect.policy.run(
@@ -285,18 +302,27 @@ class StepRunner:
             give_up=effect.give_up,
         )
 
-    def _send(self, effect: Send[Any]) -> Sent[Any]:
-        body = effect.body
-        if body.local_file is not None and body.known_sha1 is not None:
-            path, offset = body.local_file
-            file_body = FileRangeBody(path, offset, body.length, body.progress)
-            return Sent(self._send_body(effect, cast(IO[bytes], file_body)), body.known_sha1)
-        with body.hashing_stream() as stream:
-            response = self._send_body(effect, cast(IO[bytes], stream))
-            return Sent(response, stream.hexdigest())
 
-    def _send_body(self, effect: Send[Any], body: IO[bytes]) -> FileVersion | Part:
-        request = effect.request
-        if isinstance(request, UploadPart):
-            return self._session.send_part(effect.target_id, request, body)
-        return self._session.send_file(effect.target_id, cast(UploadFile, request), body)
+def _unknown(effect: object) -> Any:
+    if type(effect) is Emit:
+        raise RuntimeError("a plan emitted bytes where nobody reads them")
+    raise TypeError(f"this runner cannot perform {type(effect).__name__}")
+
+
+def _send(session: TransferSession, effect: Send[Any]) -> Sent[Any]:
+    """An upload: a local file range with a known SHA-1 by ``sendfile``, anything else hashed on the way."""
+    body = effect.body
+    if body.local_file is not None and body.known_sha1 is not None:
+        path, offset = body.local_file
+        file_body = FileRangeBody(path, offset, body.length, body.progress)
+        return Sent(_send_body(session, effect, cast(IO[bytes], file_body)), body.known_sha1)
+    with body.hashing_stream() as stream:
+        response = _send_body(session, effect, cast(IO[bytes], stream))
+        return Sent(response, stream.hexdigest())
+
+
+def _send_body(session: TransferSession, effect: Send[Any], body: IO[bytes]) -> FileVersion | Part:
+    request = effect.request
+    if isinstance(request, UploadPart):
+        return session.send_part(effect.target_id, request, body)
+    return session.send_file(effect.target_id, cast(UploadFile, request), body)

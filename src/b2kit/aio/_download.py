@@ -1,9 +1,9 @@
-"""Async downloads: :class:`AsyncDownloadedFile`, streamed, resumed and checked like the sync ones.
+"""Async downloads: :class:`AsyncDownloadedFile`, streamed, resumed and checked by the sync client's plans.
 
-The same rules as :mod:`b2kit._transfer._download`, with its functions: the answer's headers become a
-:class:`~b2kit._models.DownloadVersion`; a body that breaks is requested again from where it stopped (same
-file id required, :func:`~b2kit._transfer._download_range.check_served`); length and whole-file SHA-1 are
-checked (:func:`~b2kit._transfer._download.check_download`); ``save_to`` writes a temporary file beside the
+The decisions are :mod:`b2kit._transfer._download_plan`'s, run by the async step runner: the answer's
+headers become a :class:`~b2kit._models.DownloadVersion` (:func:`served_version`); a body that breaks is
+requested again from where it stopped, same file id required (:func:`span_steps`); length and whole-file
+SHA-1 are checked (:func:`content_steps`); ``save_to`` writes a temporary file beside the
 destination and renames it into place only when every check passed
 (:func:`~b2kit._transfer._download.atomic_local_file`), so a failed or cancelled download leaves no partial
 destination. Large saves run parallel ranged streams as tasks (the sync client's
@@ -19,36 +19,31 @@ import os
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
 from types import TracebackType
-from typing import IO, Any, Final, TypeVar
+from typing import IO, Any, Final
 
-from b2kit._exceptions import B2Error, InvalidRange, TruncatedOutput
+from b2kit._exceptions import TruncatedOutput
 from b2kit._models import DownloadVersion, EncryptionSetting
-from b2kit._transfer._download import (
-    DownloadManager,
-    atomic_local_file,
-    check_download,
-    expected_sha1,
-    mod_time_millis,
-)
+from b2kit._transfer._download import DownloadManager, atomic_local_file, mod_time_millis
 from b2kit._transfer._download_dest import AbstractDownloadDestination, destination_file, destination_metadata
-from b2kit._transfer._download_range import ByteSpan, check_served
+from b2kit._transfer._download_plan import (
+    ByteSpan,
+    RangeSource,
+    check_download,
+    content_steps,
+    expected_sha1,
+    served_version,
+    span_steps,
+)
 from b2kit._transfer._parallel_save import CHUNK_SIZE, ParallelPlan
 from b2kit._transfer._progress import AbstractProgressListener, ProgressReporter
-from b2kit._transport._retry import RetryPolicy
 from b2kit._wire import DownloadFile
 from b2kit.aio._session import AsyncB2Session
+from b2kit.aio._steps import AsyncStepRunner
 from b2kit.aio._tasks import task_group
 from b2kit.aio._transport import AsyncResponse
 
-_T = TypeVar("_T")
-
 HASH_QUEUE_CHUNKS: Final = 4
 """Received chunks one stream may have waiting for the in-order SHA-1 (bounds a parallel save's memory)."""
-
-
-INLINE_WORK_BYTES: Final = 128 * 1024
-"""Chunks up to this size are hashed and written on the loop (well under a millisecond); larger ones in the
-executor."""
 
 
 def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
@@ -56,88 +51,6 @@ def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
     while view:
         written = os.pwrite(fd, view, offset)
         view, offset = view[written:], offset + written
-
-
-class _Source:
-    """Opens byte ranges of one file version (the async twin of the sync RangeFetcher)."""
-
-    def __init__(
-        self,
-        session: AsyncB2Session,
-        url: str,
-        version: DownloadVersion,
-        encryption: EncryptionSetting | None,
-        resume_policy: RetryPolicy,
-    ) -> None:
-        self.session = session
-        self.resume_policy = resume_policy
-        """How often a broken body is resumed without a byte arriving in between (the sync fetcher's)."""
-        self.url = url
-        self.version = version
-        self.encryption = encryption
-
-    async def open(self, span: ByteSpan) -> AsyncResponse:
-        response = await self.session.download(
-            DownloadFile(self.url, (span.first, span.last), self.encryption)
-        )
-        try:
-            check_served(self.version, span, response.headers)
-        except BaseException:
-            response.close()
-            raise
-        return response
-
-    async def read_span(
-        self, span: ByteSpan, chunk_size: int, response: AsyncResponse | None = None
-    ) -> AsyncIterator[bytes]:
-        """Exactly ``span.length`` bytes; when the body breaks or ends early the rest is requested again, as
-        ``resume_policy`` allows for failures in a row without a byte (the sync ``read_span``'s rules), then
-        TruncatedOutput. The response is always closed, also when the reading task is cancelled."""
-        position, current = span.first, response
-        open_errors: list[B2Error] = []  # the GET itself was already retried by the transport
-
-        def drop() -> None:
-            nonlocal current
-            if current is not None:
-                current.close()
-                current = None
-
-        async def next_chunk() -> bytes:
-            nonlocal current
-            if current is None:
-                try:
-                    current = await self.open(ByteSpan(position, span.last))
-                except B2Error as exc:
-                    open_errors.append(exc)
-                    raise
-            try:
-                data = await current.read(min(chunk_size, span.last - position + 1))
-            except B2Error:
-                drop()
-                raise
-            if not data:
-                drop()
-                raise TruncatedOutput(position - span.first, span.length)
-            return data
-
-        def retryable(error: B2Error) -> bool:
-            return error not in open_errors and error.should_retry_http()
-
-        def truncated(_errors: list[B2Error]) -> B2Error:
-            return TruncatedOutput(position - span.first, span.length)
-
-        try:
-            while position <= span.last:
-                data = await self.resume_policy.run_async(
-                    next_chunk,
-                    description=f"download body at byte {position} (resuming with a range request)",
-                    retryable=retryable,
-                    give_up=truncated,
-                )
-                position += len(data)
-                yield data
-        finally:
-            drop()
 
 
 class AsyncDownloadedFile:
@@ -148,17 +61,17 @@ class AsyncDownloadedFile:
 
     def __init__(
         self,
-        source: _Source,
+        source: RangeSource,
+        runner: AsyncStepRunner,
         response: AsyncResponse,
         plan: Callable[[int, bool], ParallelPlan | None],
-        executor: Executor,
         progress_listener: AbstractProgressListener | None,
     ) -> None:
         self._source = source
+        self._runner = runner
         self._version = source.version
         self._response: AsyncResponse | None = response
         self._plan = plan
-        self._executor = executor
         self._reporter = ProgressReporter(progress_listener, self._version.content_length)
         first = self._version.range_[0]
         self._span = ByteSpan(first, first + self._version.content_length - 1)
@@ -177,18 +90,9 @@ class AsyncDownloadedFile:
     async def iter_content(self, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
         """The body in chunks; length and (whole-file) SHA-1 are checked after the last chunk."""
         response = self._take_response()
-        sha1 = hashlib.sha1(usedforsecurity=False) if expected_sha1(self._version, self._span) else None
-        received = 0
-        try:
-            async for chunk in self._source.read_span(self._span, chunk_size, response):
-                if sha1 is not None:
-                    await self._hash(sha1, chunk)
-                received += len(chunk)
-                self._reporter.add(len(chunk))
-                yield chunk
-            check_download(self._version, self._span, received, sha1.hexdigest() if sha1 else None)
-        finally:
-            self._reporter.close()
+        plan = content_steps(self._version, self._span, self._source, chunk_size, response, self._reporter)
+        async for chunk in self._runner.iterate(plan):
+            yield chunk
 
     async def read(self) -> bytes:
         """The whole body in memory (only for content known to be small)."""
@@ -197,10 +101,7 @@ class AsyncDownloadedFile:
     async def save(self, file: IO[bytes]) -> None:
         """Write the body to ``file`` from its current position, in order (large chunks in the executor)."""
         async for chunk in self.iter_content():
-            if len(chunk) <= INLINE_WORK_BYTES:
-                file.write(chunk)
-            else:
-                await self._run(file.write, chunk)
+            await self._runner.work(file.write, chunk, size=len(chunk))
 
     async def save_to(self, path: str | os.PathLike[str]) -> None:
         """Write the body to ``path`` atomically: a temporary file beside it, renamed only when complete."""
@@ -239,20 +140,8 @@ class AsyncDownloadedFile:
         response, self._response = self._response, None
         return response
 
-    async def _run(self, function: Callable[..., _T], *args: Any) -> _T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
-
-    async def _hash(self, sha1: Any, chunk: bytes) -> None:
-        if len(chunk) <= INLINE_WORK_BYTES:
-            sha1.update(chunk)
-        else:
-            await self._run(sha1.update, chunk)
-
     async def _write(self, fd: int, chunk: bytes, offset: int) -> None:
-        if len(chunk) <= INLINE_WORK_BYTES:
-            _pwrite_all(fd, chunk, offset)
-        else:
-            await self._run(_pwrite_all, fd, chunk, offset)
+        await self._runner.work(_pwrite_all, fd, chunk, offset, size=len(chunk))
 
     async def _save_parallel(self, fd: int, plan: ParallelPlan) -> None:
         """Stripes fetched by ``plan.streams`` tasks and written in place; SHA-1 follows in stripe order."""
@@ -271,7 +160,9 @@ class AsyncDownloadedFile:
                 response = first if index == 0 else None
                 first = None
                 offset = stripe.first - self._span.first
-                async for chunk in self._source.read_span(stripe, CHUNK_SIZE, response):
+                async for chunk in self._runner.iterate(
+                    span_steps(self._source, stripe, CHUNK_SIZE, response)
+                ):
                     await self._write(fd, chunk, offset)
                     offset += len(chunk)
                     received += len(chunk)
@@ -284,7 +175,7 @@ class AsyncDownloadedFile:
         async def hash_in_order() -> None:
             for queue in queues:
                 while (chunk := await queue.get()) is not None:
-                    await self._hash(sha1, chunk)
+                    await self._runner.work(sha1.update, chunk, size=len(chunk))
 
         try:
             async with task_group() as group:
@@ -319,7 +210,7 @@ class AsyncDownloadManager:
 
     def __init__(self, session: AsyncB2Session, executor: Executor, planner: DownloadManager) -> None:
         self._session = session
-        self._executor = executor
+        self._runner = AsyncStepRunner(session, executor)
         self._planner = planner
 
     async def download_file_by_id(
@@ -353,15 +244,11 @@ class AsyncDownloadManager:
         """Send the GET, read the headers, and hand back the unread body."""
         response = await self._session.download(DownloadFile(url, range_, encryption))
         try:
-            version = DownloadVersion.from_response_headers(response.headers)
-            if range_ is not None and (
-                version.range_[0] != range_[0] or version.content_length != range_[1] - range_[0] + 1
-            ):
-                raise InvalidRange(version.size, range_)
+            version = served_version(response.headers, range_)
         except BaseException:
             response.close()
             raise
-        source = _Source(self._session, url, version, encryption, self._planner.resume_policy)
+        source = RangeSource(url, version, encryption, self._planner.resume_policy)
         return AsyncDownloadedFile(
-            source, response, self._planner.parallel_plan, self._executor, progress_listener
+            source, self._runner, response, self._planner.parallel_plan, progress_listener
         )

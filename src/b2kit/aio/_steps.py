@@ -17,10 +17,10 @@ from b2kit._models import FileVersion, Part
 from b2kit._transfer._steps import (
     BodySpec,
     Call,
+    Download,
     Emit,
     Finish,
     Items,
-    Open,
     Parallel,
     Read,
     Retried,
@@ -57,7 +57,7 @@ class AsyncStepRunner:
             Parallel: self._parallel,
             Retried: self._retried,
             Send: self._send,
-            Open: lambda effect: effect.source.open(effect.span),
+            Download: lambda effect: session.download(effect.request),
             Read: lambda effect: effect.response.read(effect.amount),
         }
 
@@ -85,8 +85,11 @@ class AsyncStepRunner:
                 if type(effect) is Emit:
                     yield effect.data
                     continue
+                handler = perform.get(type(effect))
+                if handler is None:
+                    raise TypeError(f"this runner cannot perform {type(effect).__name__}")
                 try:
-                    answer = await perform[type(effect)](effect)
+                    answer = await handler(effect)
                 except BaseException as exc:  # raised inside the plan, which decides (cancellation too)
                     error = exc
         finally:
