@@ -193,6 +193,7 @@ class _BareConnection:
 def raw_ingest(spec: Spec) -> Callable[[], int]:
     """Parts of a large file from one keep-alive connection, their SHA-1s known beforehand."""
     from b2kit import B2Api, InMemoryAccountInfo
+    from b2kit._wire import GetUploadPartUrl, StartLargeFile
 
     api = B2Api(InMemoryAccountInfo())
     api.authorize_account(spec["realm"], spec["key_id"], spec["key"])
@@ -200,15 +201,15 @@ def raw_ingest(spec: Spec) -> Callable[[], int]:
     session = api.session
     part = memoryview(os.urandom(spec["part_size"]))
     sha1 = hashlib.sha1(part).hexdigest()
-    file_id = session.start_large_file(bucket.id_, spec["name"], "b2/x-auto", {})["fileId"]
-    target = session.get_upload_part_url(file_id)
-    connection = _BareConnection(target["uploadUrl"])
+    file_id = session.call(StartLargeFile(bucket.id_, spec["name"])).file_id
+    target = session.call(GetUploadPartUrl(file_id))
+    connection = _BareConnection(target.upload_url)
     count = spec["parts"]
 
     def run() -> int:
         for number in range(1, count + 1):
             headers = {
-                "Authorization": target["authorizationToken"],
+                "Authorization": target.authorization_token,
                 "X-Bz-Part-Number": str(number),
                 "X-Bz-Content-Sha1": sha1,
             }
@@ -221,6 +222,7 @@ def raw_ingest(spec: Spec) -> Callable[[], int]:
 def raw_small(spec: Spec) -> Callable[[], int]:
     """Small uploads from ``connections`` bare keep-alive connections, bodies and SHA-1s prepared."""
     from b2kit import B2Api, InMemoryAccountInfo
+    from b2kit._wire import GetUploadUrl
 
     api = B2Api(InMemoryAccountInfo())
     api.authorize_account(spec["realm"], spec["key_id"], spec["key"])
@@ -230,8 +232,8 @@ def raw_small(spec: Spec) -> Callable[[], int]:
     per_connection = spec["files"] // spec["connections"]
     connections = []
     for _ in range(spec["connections"]):
-        url = api.session.get_upload_url(bucket.id_)
-        connections.append((_BareConnection(url["uploadUrl"]), url["authorizationToken"]))
+        url = api.session.call(GetUploadUrl(bucket.id_))
+        connections.append((_BareConnection(url.upload_url), url.authorization_token))
     prefix = spec["prefix"]
 
     def send(index: int) -> None:

@@ -81,16 +81,18 @@ class _RawHttpBucket:
                 self._parts.append((offset, min(part_size, size - offset), sha1.hexdigest()))
 
     def _upload_large(self, path: Path, file_name: str) -> None:
+        from b2kit._wire import GetUploadPartUrl, StartLargeFile
+
         session = self._api.session
-        file_id = session.start_large_file(self._bucket.id_, file_name, "b2/x-auto", {})["fileId"]
+        file_id = session.call(StartLargeFile(self._bucket.id_, file_name)).file_id
 
         def send(number: int) -> None:
             offset, length, sha1 = self._parts[number - 1]
             if not hasattr(self._local, "part_url"):
-                self._local.part_url = session.get_upload_part_url(file_id)
-            target = urllib.parse.urlsplit(self._local.part_url["uploadUrl"])
+                self._local.part_url = session.call(GetUploadPartUrl(file_id))
+            target = urllib.parse.urlsplit(self._local.part_url.upload_url)
             headers = {
-                "Authorization": self._local.part_url["authorizationToken"],
+                "Authorization": self._local.part_url.authorization_token,
                 "X-Bz-Part-Number": str(number),
                 "Content-Length": str(length),
                 "X-Bz-Content-Sha1": sha1,
@@ -126,11 +128,13 @@ class _RawHttpBucket:
             self._upload_large(Path(local_file), file_name)
             return
         if not hasattr(self._local, "upload"):
-            self._local.upload = self._api.session.get_upload_url(self._bucket.id_)
-        target = urllib.parse.urlsplit(self._local.upload["uploadUrl"])
+            from b2kit._wire import GetUploadUrl
+
+            self._local.upload = self._api.session.call(GetUploadUrl(self._bucket.id_))
+        target = urllib.parse.urlsplit(self._local.upload.upload_url)
         body = Path(local_file).read_bytes()
         headers = {
-            "Authorization": self._local.upload["authorizationToken"],
+            "Authorization": self._local.upload.authorization_token,
             "X-Bz-File-Name": urllib.parse.quote(file_name),
             "Content-Type": "b2/x-auto",
             "Content-Length": str(len(body)),

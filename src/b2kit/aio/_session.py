@@ -124,9 +124,10 @@ class AsyncB2Session:
         self.authorizations = 0
         """How many times b2_authorize_account was called (tests check one renewal for many tasks)."""
 
-    def _sync_twin(self, http: Any = None) -> B2Session:
-        """A sync session over the same account info, for its logic that does no I/O of its own."""
-        return B2Session(self.account_info, self.cache, B2RawApi(cast(B2Http, http)))
+    def _sync_twin(self) -> B2Session:
+        """A sync session over the same account info, for its logic that does no I/O of its own (its raw
+        API has no transport: nothing here sends through it)."""
+        return B2Session(self.account_info, self.cache, B2RawApi(cast(B2Http, None)))
 
     # --- authorization -------------------------------------------------------------------------------------
 
