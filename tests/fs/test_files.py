@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import pickle
 import random
 
 import fsspec
@@ -75,6 +76,15 @@ def test_written_files_keep_the_content_type_and_file_info_given_to_open(b2fs, b
         info = b2fs.info(path)
         assert (info["size"], info["content_type"]) == (size, "text/x-b2kit")
         assert info["file_info"]["origin"] == "open"
+
+
+def test_a_file_open_for_reading_pickles_and_goes_on_where_it_was(b2fs, bucket):
+    b2fs.pipe(f"{bucket}/pickled.txt", b"hello world")
+    with b2fs.open(f"{bucket}/pickled.txt", "rb") as f:
+        f.seek(6)
+        clone = pickle.loads(pickle.dumps(f))
+    with clone:
+        assert clone.read() == b"world"
 
 
 def test_write_of_exactly_one_block_is_a_small_upload(b2fs, bucket):

@@ -128,6 +128,18 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             raise ValueError(f"{path!r} names a version: use B2FileSystem(version_aware=True)")
         return parsed
 
+    def _file_path(self, path: str) -> B2Path:
+        """``path`` (protocol stripped already) parsed; IsADirectoryError when it names a bucket."""
+        parsed = self.split_path(path)
+        if not parsed.key:
+            raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path)
+        return parsed
+
+    def _refuse_existing(self, path: str) -> None:
+        """FileExistsError when ``path`` exists (exclusive creation: ``xb``, ``mode="create"``)."""
+        if self.exists(path):
+            raise FileExistsError(errno.EEXIST, "file exists", path)
+
     def invalidate_cache(self, path: str | None = None) -> None:
         if path is None:
             self.dircache.clear()
@@ -308,9 +320,8 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         path = self._strip_protocol(path)
         if version_id is not None:
             path = with_version(split_path(path).name, version_id)
-        parsed = self.split_path(path)
-        if not parsed.key:
-            raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path)
+        parsed = self._file_path(path)
+        kwargs.pop("size", None)  # fsspec's reopen (unpickling a file) passes it; the entry says it
         content_type = kwargs.pop("content_type", None) or CONTENT_TYPE_AUTO
         where = FileSettings(
             self._connection.bucket(parsed.bucket),
@@ -333,8 +344,8 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
             raise NotImplementedError(f"B2 files open as 'rb', 'wb' or 'xb', not {mode!r}")
         if parsed.version_id is not None:
             raise ValueError(f"a stored version cannot be written: {path!r}")
-        if mode == "xb" and self.exists(path):
-            raise FileExistsError(errno.EEXIST, "file exists", path)
+        if mode == "xb":
+            self._refuse_existing(path)
         writing = replace(where, block_size=self._write_block_size(block_size))
         return B2File(self, path, mode, writing, **kwargs)
 
@@ -351,9 +362,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     def cat_file(self, path: str, start: int | None = None, end: int | None = None, **kwargs: Any) -> bytes:
         """The bytes of a file, or of ``[start, end)`` (negative values count from the end)."""
         path = self._strip_protocol(path)
-        parsed = self.split_path(path)
-        if not parsed.key:
-            raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path)
+        parsed = self._file_path(path)
         first, end = resolve_range(start, end, lambda: int(self._file_info(path)["size"]))
         try:
             with translated(path):
@@ -383,11 +392,9 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
         """Store ``value`` as the file ``path`` (one upload; a large file in parts when big)."""
         path = self._strip_protocol(path)
-        parsed = self.split_path(path)
-        if not parsed.key:
-            raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path)
-        if mode == "create" and self.exists(path):
-            raise FileExistsError(errno.EEXIST, "file exists", path)
+        parsed = self._file_path(path)
+        if mode == "create":
+            self._refuse_existing(path)
         bucket = self._connection.bucket(parsed.bucket)
         with translated(path):
             bucket.upload_bytes(bytes(value), parsed.key, kwargs.get("content_type"), kwargs.get("file_info"))
@@ -412,14 +419,12 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
         if os.path.isdir(lpath):
             return
         rpath = self._strip_protocol(rpath)
-        parsed = self.split_path(rpath)
-        if not parsed.key:
-            raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", rpath)
+        parsed = self._file_path(rpath)
         self._batch.submit(self._put_one, os.fspath(lpath), rpath, parsed, mode)
 
     def _put_one(self, lpath: str, rpath: str, parsed: B2Path, mode: str) -> None:
-        if mode == "create" and self.exists(rpath):
-            raise FileExistsError(errno.EEXIST, "file exists", rpath)
+        if mode == "create":
+            self._refuse_existing(rpath)
         bucket = self._connection.bucket(parsed.bucket)
         with translated(rpath):
             bucket.upload_local_file(lpath, parsed.key)
@@ -487,9 +492,7 @@ class B2FileSystem(AbstractFileSystem):  # type: ignore[misc]
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
         """Copy one file server-side (no byte through the client; large sources as copy parts)."""
         path1, path2 = self._strip_protocol(path1), self._strip_protocol(path2)
-        target = self.split_path(path2)
-        if not target.key:
-            raise IsADirectoryError(errno.EISDIR, "a bucket is not a file", path2)
+        target = self._file_path(path2)
         ignore_missing = getattr(self._copy_state, "ignore_missing", False)
         self._batch.submit(self._cp_one, path1, path2, target, ignore_missing)
 
