@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from b2kit._exceptions import InvalidJsonResponse
 from b2kit._models import (
     ApplicationKey,
     EncryptionMode,
@@ -55,6 +56,7 @@ from b2kit._wire import (
     UploadFile,
     UploadPart,
     UploadUrl,
+    read_answer,
 )
 from b2kit._wire._call import PagedCall
 
@@ -274,3 +276,11 @@ def test_listings_parse_typed_items_and_their_cursor(call, answer, item, cursor)
     assert all(getattr(following, field) == value for field, value in cursor.items())
     last = call.parse({call.items_key: []})
     assert last.items == () and last.cursor is None and call.next_page(last) is None
+
+
+def test_a_transport_reads_an_answer_missing_a_required_field_as_invalid_json():
+    with pytest.raises(InvalidJsonResponse, match="b2_get_upload_url answered without 'uploadUrl'"):
+        read_answer(GetUploadUrl("b"), {"authorizationToken": "t"})
+    with pytest.raises(InvalidJsonResponse, match="b2_upload_part answered an unexpected value"):
+        read_answer(UploadPart(1, 1, "s"), {**PART, "partNumber": "one"})
+    assert read_answer(CancelLargeFile("4_z1"), FILE) == FileIdAndName("4_z1", "a/b.txt")

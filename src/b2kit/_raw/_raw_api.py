@@ -71,7 +71,7 @@ class B2RawApi:
 
     def call(self, base_url: str, authorization: str, call: ApiCall[R]) -> R:
         """Send a JSON endpoint description (retried per the HTTP policy) and return its parsed result."""
-        return call.parse(self.call_json(base_url, authorization, call))
+        return w.read_answer(call, self.call_json(base_url, authorization, call))
 
     def call_json(self, base_url: str, authorization: str, call: ApiCall[Any]) -> JSON:
         """:meth:`call`, returning the decoded answer unparsed (the shape of b2sdk's raw API)."""
@@ -80,7 +80,7 @@ class B2RawApi:
 
     def upload(self, upload_url: str, upload_auth_token: str, upload: w.Upload[R], body: Body) -> R:
         """POST a file or part to an upload URL: one attempt (the session retries on a new URL)."""
-        return upload.parse(self.upload_json(upload_url, upload_auth_token, upload, body))
+        return w.read_answer(upload, self.upload_json(upload_url, upload_auth_token, upload, body))
 
     def upload_json(self, upload_url: str, upload_auth_token: str, upload: w.Upload[Any], body: Body) -> JSON:
         """:meth:`upload`, returning the decoded answer unparsed."""

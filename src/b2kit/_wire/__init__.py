@@ -24,7 +24,7 @@ from b2kit._wire._buckets import (
     SetBucketNotificationRules,
     UpdateBucket,
 )
-from b2kit._wire._call import API_VERSION, ApiCall, Page, PagedCall, endpoint_url
+from b2kit._wire._call import API_VERSION, ApiCall, Page, PagedCall, endpoint_url, read_answer
 from b2kit._wire._file_settings import NewFileSettings
 from b2kit._wire._files import (
     DeleteFileVersion,
@@ -124,6 +124,7 @@ __all__ = [
     "endpoint_url",
     "error_from_answer",
     "range_header",
+    "read_answer",
     "realm_url",
     "retry_after",
 ]

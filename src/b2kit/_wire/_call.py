@@ -21,10 +21,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, ClassVar, Final, Generic, Self, TypeVar, cast
+from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar, cast
 
 from b2kit import _protocol as p
-from b2kit._exceptions import AccessDenied, B2Error
+from b2kit._exceptions import AccessDenied, B2Error, InvalidJsonResponse
 from b2kit._models import JSON
 from b2kit._wire._message import Expect, HttpRequest
 
@@ -142,6 +142,25 @@ class ApiCall(ABC, Generic[R]):
 
 
 T = TypeVar("T")
+
+
+class Parsing(Protocol[R]):
+    """Anything that reads an endpoint's answer: an :class:`ApiCall` or an upload."""
+
+    endpoint: ClassVar[str]
+
+    def parse(self, answer: JSON) -> R: ...
+
+
+def read_answer(description: Parsing[T], answer: JSON) -> T:
+    """``description.parse(answer)``, for a transport: an answer without a field B2 always sends, or with a
+    value of an unexpected kind, is InvalidJsonResponse naming the endpoint (never a bare KeyError)."""
+    try:
+        return description.parse(answer)
+    except KeyError as missing:
+        raise InvalidJsonResponse(f"{description.endpoint} answered without {missing}") from missing
+    except (TypeError, ValueError) as wrong:
+        raise InvalidJsonResponse(f"{description.endpoint} answered an unexpected value: {wrong}") from wrong
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from b2kit._wire import (
     UploadFile,
     UploadPart,
     UploadUrl,
+    read_answer,
     realm_url,
 )
 from b2kit.aio._transport import AsyncB2Http, AsyncResponse
@@ -137,7 +138,7 @@ class AsyncB2Session:
         request = call.to_http(realm_url(realm), call.basic_authorization())
         answer = await translated(call, self.http.request_json(request))
         self.authorizations += 1
-        self._sync_twin().store_authorization(call.parse(answer), realm, call)
+        self._sync_twin().store_authorization(read_answer(call, answer), realm, call)
 
     async def authorize_automatically(self) -> bool:
         """Authorize again with the key stored in the account info; False when none is stored."""
@@ -194,7 +195,7 @@ class AsyncB2Session:
         async def attempt() -> R:
             info = self.account_info
             request = call.to_http(info.get_api_url(), info.get_account_auth_token())
-            return call.parse(await translated(call, self.http.request_json(request)))
+            return read_answer(call, await translated(call, self.http.request_json(request)))
 
         return await self._with_auth_retry(attempt)
 
@@ -261,7 +262,7 @@ class AsyncB2Session:
 
     async def _post(self, upload: Upload[R], url: str, token: str, data: Any) -> R:
         """One POST of an upload's body to an upload URL; the answer parsed by the upload's description."""
-        return upload.parse(await self.http.request_json(upload.to_http(url, token, None), data))
+        return read_answer(upload, await self.http.request_json(upload.to_http(url, token, None), data))
 
     async def _upload(
         self,
