@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from b2kit._models import JSON, EncryptionMode, EncryptionSetting
+from b2kit._wire._answered import AnswersBucket
 from b2kit._wire._answers import BucketRecord, buckets_from_json
 from b2kit._wire._call import ApiCall, wire
 
@@ -21,7 +22,7 @@ _DEFAULT_SSE = wire(convert=_bucket_default_encryption)
 
 
 @dataclass(frozen=True)
-class CreateBucket(ApiCall[BucketRecord]):
+class CreateBucket(AnswersBucket):
     endpoint = "b2_create_bucket"
     account_id: str
     bucket_name: str
@@ -33,18 +34,12 @@ class CreateBucket(ApiCall[BucketRecord]):
     file_lock_enabled: bool | None = None
     replication_configuration: Mapping[str, Any] | None = None
 
-    def parse(self, answer: JSON) -> BucketRecord:
-        return BucketRecord.from_json(answer)
-
 
 @dataclass(frozen=True)
-class DeleteBucket(ApiCall[BucketRecord]):
+class DeleteBucket(AnswersBucket):
     endpoint = "b2_delete_bucket"
     account_id: str
     bucket_id: str
-
-    def parse(self, answer: JSON) -> BucketRecord:
-        return BucketRecord.from_json(answer)
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,7 @@ class ListBuckets(ApiCall[tuple[BucketRecord, ...]]):
 
 
 @dataclass(frozen=True)
-class UpdateBucket(ApiCall[BucketRecord]):
+class UpdateBucket(AnswersBucket):
     """Change the given settings of a bucket (at least one); ``if_revision_is`` guards against races."""
 
     endpoint = "b2_update_bucket"
@@ -83,9 +78,6 @@ class UpdateBucket(ApiCall[BucketRecord]):
         if params.keys() <= {"accountId", "bucketId"}:
             raise ValueError("update_bucket needs at least one setting to change")
         return params
-
-    def parse(self, answer: JSON) -> BucketRecord:
-        return BucketRecord.from_json(answer)
 
 
 @dataclass(frozen=True)

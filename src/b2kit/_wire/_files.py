@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from b2kit._exceptions import RetentionWriteError
-from b2kit._models import JSON, FileIdAndName, FileRetentionSetting, FileVersion, LegalHold
-from b2kit._wire._answers import DownloadAuthorization, LegalHoldUpdate, RetentionUpdate, UploadUrl
+from b2kit._models import JSON, FileRetentionSetting, FileVersion, LegalHold
+from b2kit._wire._answered import AnswersFileIdAndName, AnswersUploadUrl, AnswersVersion
+from b2kit._wire._answers import DownloadAuthorization, LegalHoldUpdate, RetentionUpdate
 from b2kit._wire._call import ApiCall, PagedCall
 
 
@@ -20,18 +21,6 @@ class _VersionListing(PagedCall[FileVersion]):
 
     def parse_item(self, item: JSON) -> FileVersion:
         return FileVersion.from_api_response(item)
-
-
-class _VersionCall(ApiCall[FileVersion]):
-    """An endpoint answering with one file version."""
-
-    def parse(self, answer: JSON) -> FileVersion:
-        return FileVersion.from_api_response(answer)
-
-
-class _UploadUrlCall(ApiCall[UploadUrl]):
-    def parse(self, answer: JSON) -> UploadUrl:
-        return UploadUrl.from_json(answer)
 
 
 @dataclass(frozen=True)
@@ -66,27 +55,24 @@ class ListFileVersions(_VersionListing):
 
 
 @dataclass(frozen=True)
-class GetFileInfo(_VersionCall):
+class GetFileInfo(AnswersVersion):
     endpoint = "b2_get_file_info"
     file_id: str
 
 
 @dataclass(frozen=True)
-class HideFile(_VersionCall):
+class HideFile(AnswersVersion):
     endpoint = "b2_hide_file"
     bucket_id: str
     file_name: str
 
 
 @dataclass(frozen=True)
-class DeleteFileVersion(ApiCall[FileIdAndName]):
+class DeleteFileVersion(AnswersFileIdAndName):
     endpoint = "b2_delete_file_version"
     file_id: str
     file_name: str
     bypass_governance: bool = False
-
-    def parse(self, answer: JSON) -> FileIdAndName:
-        return FileIdAndName.from_cancel_or_delete_response(answer)
 
 
 @dataclass(frozen=True)
@@ -126,7 +112,7 @@ class GetDownloadAuthorization(ApiCall[DownloadAuthorization]):
 
 
 @dataclass(frozen=True)
-class GetUploadUrl(_UploadUrlCall):
+class GetUploadUrl(AnswersUploadUrl):
     """An upload URL and its token for small files of a bucket."""
 
     endpoint = "b2_get_upload_url"
@@ -134,7 +120,7 @@ class GetUploadUrl(_UploadUrlCall):
 
 
 @dataclass(frozen=True)
-class GetUploadPartUrl(_UploadUrlCall):
+class GetUploadPartUrl(AnswersUploadUrl):
     """An upload URL and its token for the parts of one large file."""
 
     endpoint = "b2_get_upload_part_url"

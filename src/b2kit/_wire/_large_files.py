@@ -13,13 +13,12 @@ from b2kit._models import (
     JSON,
     EncryptionMode,
     EncryptionSetting,
-    FileIdAndName,
     FileRetentionSetting,
-    FileVersion,
     LegalHold,
     Part,
     UnfinishedLargeFile,
 )
+from b2kit._wire._answered import AnswersFileIdAndName, AnswersPart, AnswersVersion
 from b2kit._wire._call import ApiCall, PagedCall, wire
 from b2kit._wire._file_settings import NewFileSettings
 from b2kit._wire._urls import check_b2_filename, range_header
@@ -50,22 +49,16 @@ class StartLargeFile(ApiCall[UnfinishedLargeFile]):
 
 
 @dataclass(frozen=True)
-class FinishLargeFile(ApiCall[FileVersion]):
+class FinishLargeFile(AnswersVersion):
     endpoint = "b2_finish_large_file"
     file_id: str
     part_sha1_array: Sequence[str]
 
-    def parse(self, answer: JSON) -> FileVersion:
-        return FileVersion.from_api_response(answer)
-
 
 @dataclass(frozen=True)
-class CancelLargeFile(ApiCall[FileIdAndName]):
+class CancelLargeFile(AnswersFileIdAndName):
     endpoint = "b2_cancel_large_file"
     file_id: str
-
-    def parse(self, answer: JSON) -> FileIdAndName:
-        return FileIdAndName.from_cancel_or_delete_response(answer)
 
 
 @dataclass(frozen=True)
@@ -118,7 +111,7 @@ def _only_sse_c(setting: EncryptionSetting) -> JSON | None:
 
 
 @dataclass(frozen=True)
-class CopyFile(ApiCall[FileVersion]):
+class CopyFile(AnswersVersion):
     """b2_copy_file; COPY takes neither content type nor file info, REPLACE needs a content type."""
 
     endpoint = "b2_copy_file"
@@ -150,12 +143,9 @@ class CopyFile(ApiCall[FileVersion]):
         if self.bytes_range is not None:
             range_header(self.bytes_range)
 
-    def parse(self, answer: JSON) -> FileVersion:
-        return FileVersion.from_api_response(answer)
-
 
 @dataclass(frozen=True)
-class CopyPart(ApiCall[Part]):
+class CopyPart(AnswersPart):
     endpoint = "b2_copy_part"
     denied_as = SSECKeyError
     source_file_id: str
@@ -168,6 +158,3 @@ class CopyPart(ApiCall[Part]):
     source_server_side_encryption: EncryptionSetting | None = field(
         default=None, metadata=wire(convert=_only_sse_c)
     )
-
-    def parse(self, answer: JSON) -> Part:
-        return Part.from_list_parts_dict(answer)
