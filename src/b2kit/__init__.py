@@ -165,6 +165,10 @@ if TYPE_CHECKING:  # pragma: no cover - the declaration; run time reads it via _
         UploadSourceLocalFileRange as UploadSourceLocalFileRange,
         UploadSourceStream as UploadSourceStream,
     )
+    from b2kit._transfer._write_intents import (
+        CopySource as CopySource,
+        WriteIntent as WriteIntent,
+    )
     from b2kit._transport._http import (
         B2Http as B2Http,
         HttpResponse as HttpResponse,

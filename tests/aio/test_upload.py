@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import os
 import threading
 
@@ -377,3 +378,27 @@ async def test_local_file_upload_records_mtime(make_aio_api, bucket_name, tmp_pa
         assert version.file_info["src_last_modified_millis"] == "1600000000000"
         source = UploadSourceLocalFile(path)
         assert (await api.upload_manager.upload(bucket.id_, "g.txt", source))["contentLength"] == 5
+
+
+class _Trickle(io.RawIOBase):
+    """A readable that answers every read with at most 7 bytes (short reads are allowed)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        wanted = 7 if size is None or size < 0 else min(size, 7)
+        chunk, self._data = self._data[:wanted], self._data[wanted:]
+        return chunk
+
+
+async def test_a_small_body_read_in_short_reads_is_sent_whole(make_aio_api, bucket_name):
+    async with make_aio_api() as api:
+        bucket = await new_bucket(api, bucket_name)
+        data = os.urandom(1000)
+        source = UploadSourceStream(lambda: _Trickle(data), len(data))
+        version = await asyncio.wait_for(bucket.upload(source, "trickle.bin"), 30)
+        assert version.content_sha1 == hashlib.sha1(data).hexdigest()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any, TypedDict
@@ -18,7 +18,9 @@ from typing import Any, TypedDict
 from b2kit._exceptions import InvalidUserInput
 from b2kit._models import EncryptionSetting, FileRetentionSetting, LegalHold
 from b2kit._transfer._copy import CopyOptions
+from b2kit._transfer._emerge_request import EmergeRequest
 from b2kit._transfer._upload import UploadOptions
+from b2kit._transfer._write_intents import WriteIntent
 
 
 class UploadKeywords(TypedDict, total=False):
@@ -225,3 +227,39 @@ class UnboundStreamSettings:
         """``base`` with this part size."""
         size = self.part_size
         return base if size is None else dataclasses.replace(base, part_size=size)
+
+
+_EMERGE_ONLY = ("recommended_upload_part_size", "continue_large_file_id", "min_part_size", "max_part_size")
+
+
+def emerge_request(
+    intents: Iterable[WriteIntent],
+    options: UploadOptions | None,
+    content_type: str | None,
+    file_info: Mapping[str, str] | None,
+    given: Mapping[str, Any],
+    call: str,
+) -> EmergeRequest:
+    """b2sdk 2.x's ``create_file`` / ``concatenate`` arguments as one request.
+
+    ``given`` holds the other keywords (part sizes, ``continue_large_file_id``, encryption, retention,
+    legal hold, ``large_file_sha1``, ``custom_upload_timestamp``, the header keywords). With no content
+    type, file info, header keyword or ``options``, a new file that is one whole B2 range keeps that
+    file's metadata, as in b2sdk.
+    """
+    rest = {k: v for k, v in given.items() if k not in _EMERGE_ONLY}
+    base = options or UploadOptions()
+    if content_type is not None:
+        base = dataclasses.replace(base, content_type=content_type)
+    if file_info is not None:
+        base = dataclasses.replace(base, file_info=dict(file_info))
+    keeps = options is None and content_type is None and file_info is None and not _header_info(rest)
+    return EmergeRequest(
+        tuple(intents),
+        upload_options(base, rest, call),
+        keeps_source_metadata=keeps,
+        min_part_size=given.get("min_part_size"),
+        recommended_part_size=given.get("recommended_upload_part_size"),
+        max_part_size=given.get("max_part_size"),
+        continue_large_file_id=given.get("continue_large_file_id"),
+    )

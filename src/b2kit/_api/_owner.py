@@ -9,6 +9,7 @@ only these members too.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from b2kit._models import EncryptionSetting, FileIdAndName, Part
@@ -43,6 +44,8 @@ class BucketOwner(Protocol):
 
     @property
     def copy_manager(self) -> CopyManager: ...
+
+    def get_thread_pool(self) -> ThreadPoolExecutor: ...
 
     def get_account_id(self) -> str: ...
 

@@ -64,6 +64,19 @@ class UploadSource(ABC):
         """A readable stream of the whole content."""
         return self.open_range(0, self.content_length)
 
+    # b2sdk's OutboundTransferSource shape, for code that asks sources these questions:
+    def get_content_length(self) -> int:
+        return self.content_length
+
+    def get_content_sha1(self) -> str | None:
+        return self.content_sha1
+
+    def is_upload(self) -> bool:
+        return True
+
+    def is_copy(self) -> bool:
+        return False
+
     def _check_range(self, offset: int, length: int) -> None:
         if offset < 0 or length < 0 or offset + length > self.content_length:
             raise ValueError(f"range {offset}+{length} is outside 0..{self.content_length}")
@@ -93,15 +106,26 @@ class UploadSourceBytes(UploadSource):
 
 
 class UploadSourceLocalFileRange(UploadSource):
-    """A byte range of a local file, opened only when a part is read."""
+    """A byte range of a local file, opened only when a part is read.
+
+    b2sdk's order ``(local_path, content_sha1, offset, length)`` works too: a string in second place is the
+    SHA-1 (an offset is an int).
+    """
 
     def __init__(
         self,
         path: str | os.PathLike[str],
-        offset: int = 0,
+        offset: int | str | None = 0,
         length: int | None = None,
-        content_sha1: str | None = None,
+        content_sha1: str | int | None = None,
     ) -> None:
+        sha1: str | None
+        if isinstance(offset, str) or offset is None:  # b2sdk's (local_path, content_sha1, offset, length)
+            sha1, offset, length = offset, length or 0, _optional_int(content_sha1)
+        elif isinstance(content_sha1, int):
+            raise TypeError("content_sha1 is a string of 40 hex digits")
+        else:
+            sha1 = content_sha1
         self._path = Path(path)
         stat = self._path.stat()
         if offset < 0 or offset > stat.st_size:
@@ -110,7 +134,7 @@ class UploadSourceLocalFileRange(UploadSource):
         self._length = stat.st_size - offset if length is None else length
         if self._length < 0 or offset + self._length > stat.st_size:
             raise ValueError(f"range {offset}+{self._length} is outside {self._path} ({stat.st_size} bytes)")
-        self._sha1 = content_sha1
+        self._sha1 = sha1
         self._mtime_millis = stat.st_mtime_ns // 1_000_000
 
     @property
@@ -355,6 +379,12 @@ class _MemoryReader(io.RawIOBase):
         data = self.read(len(buffer))
         memoryview(buffer)[: len(data)] = data
         return len(data)
+
+
+def _optional_int(value: str | int | None) -> int | None:
+    if isinstance(value, str):
+        raise TypeError("in b2sdk's order (local_path, content_sha1, offset, length) the length is an int")
+    return value
 
 
 def _move_to(stream: BinaryIO, offset: int) -> None:

@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final, Unpack
 
 from b2kit._api import _bucket_core as core
-from b2kit._api._b2sdk_spellings import CopyKeywords, HeaderKeywords, UnboundStreamSettings, UploadKeywords
+from b2kit._api._b2sdk_spellings import (
+    CopyKeywords,
+    HeaderKeywords,
+    UnboundStreamSettings,
+    UploadKeywords,
+    emerge_request,
+)
 from b2kit._api._listing_filters import FilterLike
 from b2kit._api._ls import LIST_FILE_NAMES_MAX, LsQuery
 from b2kit._models import (
@@ -33,9 +39,12 @@ from b2kit._models import (
 )
 from b2kit._transfer._copy import CopyOptions
 from b2kit._transfer._download_dest import AbstractDownloadDestination
+from b2kit._transfer._emerge_request import EmergeRequest
 from b2kit._transfer._progress import AbstractProgressListener
 from b2kit._transfer._upload import UploadOptions
 from b2kit._transfer._upload_source import UploadSource, UploadSourceBytes, UploadSourceLocalFile
+from b2kit._transfer._write_intents import OutboundSource, WriteIntent
+from b2kit.aio import _emerge as emerge
 from b2kit.aio._download import AsyncDownloadedFile, save_to_destination
 from b2kit.aio._drive import ask, walk
 from b2kit.aio._owner import AsyncBucketOwner
@@ -267,6 +276,185 @@ class AsyncBucket(core.BucketCore[AsyncBucketOwner]):
                 settings.options(base),
                 progress_listener,
                 settings.parts_in_flight,
+            )
+
+    # --- files made of pieces (b2sdk 2.x's create_file / concatenate) ------------------------------------
+
+    async def create_file(
+        self,
+        write_intents: Iterable[WriteIntent],
+        file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        recommended_upload_part_size: int | None = None,
+        continue_large_file_id: str | None = None,
+        encryption: EncryptionSetting | None = None,
+        file_retention: FileRetentionSetting | None = None,
+        legal_hold: LegalHold | None = None,
+        min_part_size: int | None = None,
+        max_part_size: int | None = None,
+        large_file_sha1: str | None = None,
+        custom_upload_timestamp: int | None = None,
+        *,
+        options: UploadOptions | None = None,
+        **header_keywords: Unpack[HeaderKeywords],
+    ) -> FileVersion:
+        """Make ``file_name`` from write intents: ranges of B2 files (copied server-side when big enough to be
+        parts, else downloaded and uploaded) and local sources at offsets of the new file (b2sdk 2.x's call).
+
+        Intents may overlap where they hold the same bytes (a copy is preferred there); a hole is a
+        ValueError. A lone whole-file B2 source keeps its metadata unless new metadata is given.
+        ``continue_large_file_id`` keeps that unfinished large file's parts of the planned sizes."""
+        given = {
+            "recommended_upload_part_size": recommended_upload_part_size,
+            "continue_large_file_id": continue_large_file_id,
+            "encryption": encryption,
+            "file_retention": file_retention,
+            "legal_hold": legal_hold,
+            "min_part_size": min_part_size,
+            "max_part_size": max_part_size,
+            "large_file_sha1": large_file_sha1,
+            "custom_upload_timestamp": custom_upload_timestamp,
+            **header_keywords,
+        }
+        request = emerge_request(write_intents, options, content_type, file_info, given, "create_file")
+        return await self._emerge(file_name, request, progress_listener)
+
+    async def create_file_stream(
+        self,
+        write_intents_iterator: Iterable[WriteIntent],
+        file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        recommended_upload_part_size: int | None = None,
+        continue_large_file_id: str | None = None,
+        encryption: EncryptionSetting | None = None,
+        file_retention: FileRetentionSetting | None = None,
+        legal_hold: LegalHold | None = None,
+        min_part_size: int | None = None,
+        max_part_size: int | None = None,
+        large_file_sha1: str | None = None,
+        custom_upload_timestamp: int | None = None,
+        *,
+        options: UploadOptions | None = None,
+        **header_keywords: Unpack[HeaderKeywords],
+    ) -> FileVersion:
+        """As :meth:`create_file`, from an iterator of write intents (descriptions only: they are listed
+        before the plan is made; the bytes still stream)."""
+        given = {
+            "recommended_upload_part_size": recommended_upload_part_size,
+            "continue_large_file_id": continue_large_file_id,
+            "encryption": encryption,
+            "file_retention": file_retention,
+            "legal_hold": legal_hold,
+            "min_part_size": min_part_size,
+            "max_part_size": max_part_size,
+            "large_file_sha1": large_file_sha1,
+            "custom_upload_timestamp": custom_upload_timestamp,
+            **header_keywords,
+        }
+        request = emerge_request(
+            write_intents_iterator, options, content_type, file_info, given, "create_file_stream"
+        )
+        return await self._emerge(file_name, request, progress_listener)
+
+    async def concatenate(
+        self,
+        outbound_sources: Iterable[OutboundSource],
+        file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        recommended_upload_part_size: int | None = None,
+        continue_large_file_id: str | None = None,
+        encryption: EncryptionSetting | None = None,
+        file_retention: FileRetentionSetting | None = None,
+        legal_hold: LegalHold | None = None,
+        min_part_size: int | None = None,
+        max_part_size: int | None = None,
+        large_file_sha1: str | None = None,
+        custom_upload_timestamp: int | None = None,
+        *,
+        options: UploadOptions | None = None,
+        **header_keywords: Unpack[HeaderKeywords],
+    ) -> FileVersion:
+        """Make ``file_name`` from B2 ranges (:class:`CopySource`) and local sources, one after another
+        (b2sdk 2.x's call; see :meth:`create_file`)."""
+        given = {
+            "recommended_upload_part_size": recommended_upload_part_size,
+            "continue_large_file_id": continue_large_file_id,
+            "encryption": encryption,
+            "file_retention": file_retention,
+            "legal_hold": legal_hold,
+            "min_part_size": min_part_size,
+            "max_part_size": max_part_size,
+            "large_file_sha1": large_file_sha1,
+            "custom_upload_timestamp": custom_upload_timestamp,
+            **header_keywords,
+        }
+        request = emerge_request(
+            WriteIntent.wrap_sources_iterator(outbound_sources),
+            options,
+            content_type,
+            file_info,
+            given,
+            "concatenate",
+        )
+        return await self._emerge(file_name, request, progress_listener)
+
+    async def concatenate_stream(
+        self,
+        outbound_sources_iterator: Iterable[OutboundSource],
+        file_name: str,
+        content_type: str | None = None,
+        file_info: Mapping[str, str] | None = None,
+        progress_listener: AbstractProgressListener | None = None,
+        recommended_upload_part_size: int | None = None,
+        continue_large_file_id: str | None = None,
+        encryption: EncryptionSetting | None = None,
+        file_retention: FileRetentionSetting | None = None,
+        legal_hold: LegalHold | None = None,
+        large_file_sha1: str | None = None,
+        custom_upload_timestamp: int | None = None,
+        *,
+        options: UploadOptions | None = None,
+        **header_keywords: Unpack[HeaderKeywords],
+    ) -> FileVersion:
+        """As :meth:`concatenate`, from an iterator of sources (b2sdk 2.x's call: no part-size limits)."""
+        given = {
+            "recommended_upload_part_size": recommended_upload_part_size,
+            "continue_large_file_id": continue_large_file_id,
+            "encryption": encryption,
+            "file_retention": file_retention,
+            "legal_hold": legal_hold,
+            "large_file_sha1": large_file_sha1,
+            "custom_upload_timestamp": custom_upload_timestamp,
+            **header_keywords,
+        }
+        request = emerge_request(
+            WriteIntent.wrap_sources_iterator(outbound_sources_iterator),
+            options,
+            content_type,
+            file_info,
+            given,
+            "concatenate_stream",
+        )
+        return await self._emerge(file_name, request, progress_listener)
+
+    async def _emerge(
+        self, file_name: str, request: EmergeRequest, listener: AbstractProgressListener | None
+    ) -> FileVersion:
+        api = self.api
+        async with api.transfer_slots:
+            return await emerge.create_file(
+                api.session,
+                api.get_thread_pool(),
+                api.max_upload_workers,
+                (self.id_, file_name),
+                request,
+                listener,
             )
 
     # --- downloads -----------------------------------------------------------------------------------------

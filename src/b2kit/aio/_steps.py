@@ -9,6 +9,7 @@ it is larger than the loop should spend, retries with :meth:`RetryPolicy.run_asy
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from typing import Any, Final, TypeVar, cast
@@ -140,7 +141,7 @@ class AsyncStepRunner:
         starts the stream over)."""
         if spec.length <= INLINE_WORK_BYTES:
             stream.seek(0)
-            return stream.read(len(stream)) + stream.read()
+            return b"".join(iter(functools.partial(stream.read, len(stream)), b""))  # reads may be short
 
         async def blocks() -> AsyncIterator[bytes]:
             loop = asyncio.get_running_loop()
