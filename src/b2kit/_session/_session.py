@@ -23,16 +23,26 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from b2kit._account_info import AbstractAccountInfo, SqliteAccountInfo
 from b2kit._account_info._abstract import validate_allowed
 from b2kit._account_info._cache import AbstractCache, AuthInfoCache
 from b2kit._account_info._restrictions import KeyRestrictions
-from b2kit._exceptions import B2Error, InvalidAuthToken, MaxRetriesExceeded, MissingAccountData, Unauthorized
+from b2kit._exceptions import MissingAccountData, Unauthorized
 from b2kit._models import FileIdAndName, FileVersion, Part
 from b2kit._raw._raw_api import B2RawApi
 from b2kit._session._pager import Pager
+from b2kit._session._plans import (
+    Attempt,
+    Call,
+    Renew,
+    SendTo,
+    UploadTarget,
+    drive,
+    renewing_steps,
+    upload_steps,
+)
 from b2kit._transport._http import B2Http, HttpResponse
 from b2kit._transport._retry import UPLOAD_RETRY_POLICY, RetryPolicy
 from b2kit._wire import (
@@ -44,12 +54,10 @@ from b2kit._wire import (
     DownloadFile,
     FileInfoByName,
     FinishLargeFile,
-    GetUploadPartUrl,
-    GetUploadUrl,
     PagedCall,
+    Upload,
     UploadFile,
     UploadPart,
-    UploadUrl,
     download_url_by_id,
     download_url_by_name,
     realm_url,
@@ -59,8 +67,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-RENEW_ONCE = RetryPolicy(max_attempts=2, initial_delay=0.0, max_delay=0.0)
-"""A call that failed on an expired account token is sent once more, at once, after re-authorizing."""
 R = TypeVar("R")
 
 
@@ -158,27 +164,28 @@ class B2Session:
             return self.authorize_automatically()
 
     def _with_auth_retry(self, call: Callable[[], T]) -> T:
-        """``call``, once more after re-authorizing when the account token was not valid any more.
+        """``call``, once more after re-authorizing when the account token was not valid any more
+        (:func:`~b2kit._session._plans.renewing_steps` decides)."""
+        plan = renewing_steps(self._current_token(), self._explain_unauthorized)
+        return cast(T, drive(plan, self._effects(call)))
 
-        A HEAD error has no body, so no code: a body-less 401 may be an expired token too.
-        """
-        token = self._current_token()
-        renewed: list[bool] = []
+    def _effects(self, operation: Callable[..., Any]) -> Callable[[Any], Any]:
+        """How this session performs a session plan's effects; ``operation`` is the attempted operation
+        (no arguments) or the upload sent once (URL, token)."""
 
-        def renewable(error: B2Error) -> bool:
-            if renewed or not isinstance(error, Unauthorized):
-                return False
-            if not isinstance(error, InvalidAuthToken) and error.code is not None:
-                return False
-            renewed.append(self._renew_token(token))
-            return renewed[0]
+        def perform(effect: Any) -> Any:
+            kind = type(effect)
+            if kind is Attempt:
+                return operation()
+            if kind is SendTo:
+                return operation(effect.url, effect.token)
+            if kind is Call:
+                return self.call(effect.call)
+            if kind is Renew:
+                return self._renew_token(effect.failed_token)
+            raise TypeError(f"a session cannot perform {kind.__name__}")
 
-        try:
-            return RENEW_ONCE.run(call, description="call with a renewed account token", retryable=renewable)
-        except InvalidAuthToken:
-            raise
-        except Unauthorized as exc:
-            raise self._explain_unauthorized(exc) from exc
+        return perform
 
     def _explain_unauthorized(self, exc: Unauthorized) -> Unauthorized:
         """The same error, with the key's restrictions in the message (they usually explain it)."""
@@ -207,25 +214,13 @@ class B2Session:
 
     def send_file(self, bucket_id: str, upload: UploadFile, body: Body) -> FileVersion:
         """Upload a small file on a pooled upload URL of the bucket, retrying on new URLs (see above)."""
-        return self._upload(
-            lambda url, token: self.raw_api.upload(url, token, upload, body),
-            _Rewind(body),
-            take=lambda: self.account_info.take_bucket_upload_url(bucket_id),
-            fetch=lambda: self.call(GetUploadUrl(bucket_id)),
-            put=lambda url, token: self.account_info.put_bucket_upload_url(bucket_id, url, token),
-            what=f"upload of {upload.file_name!r}",
-        )
+        target = UploadTarget(bucket_id=bucket_id)
+        return self._upload(target, upload, body, f"upload of {upload.file_name!r}")
 
     def send_part(self, file_id: str, upload: UploadPart, body: Body) -> Part:
         """Upload one part of a large file on a pooled part upload URL, retrying with new URLs."""
-        return self._upload(
-            lambda url, token: self.raw_api.upload(url, token, upload, body),
-            _Rewind(body),
-            take=lambda: self.account_info.take_large_file_upload_url(file_id),
-            fetch=lambda: self.call(GetUploadPartUrl(file_id)),
-            put=lambda url, token: self.account_info.put_large_file_upload_url(file_id, url, token),
-            what=f"upload of part {upload.part_number}",
-        )
+        target = UploadTarget(large_file_id=file_id)
+        return self._upload(target, upload, body, f"upload of part {upload.part_number}")
 
     def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> FileVersion:
         """b2_finish_large_file, then forget the file's part upload URLs."""
@@ -239,48 +234,17 @@ class B2Session:
         self.account_info.clear_large_file_upload_urls(file_id)
         return response
 
-    def _upload(
-        self,
-        send: Callable[[str, str], T],
-        rewind: _Rewind,
-        *,
-        take: Callable[[], tuple[str, str] | None],
-        fetch: Callable[[], UploadUrl],
-        put: Callable[[str, str], None],
-        what: str,
-    ) -> T:
-        fetch_errors: list[B2Error] = []  # a URL that cannot be had is not an upload to try again
+    def _upload(self, target: UploadTarget, upload: Upload[R], body: Body, what: str) -> R:
+        """One upload on pooled URLs, retried on new ones (:func:`~b2kit._session._plans.upload_steps`)."""
+        rewind = _Rewind(body)
 
-        def attempt() -> T:
-            pooled = take()
-            if pooled is None:
-                try:
-                    fresh = fetch()
-                except B2Error as exc:
-                    fetch_errors.append(exc)
-                    raise
-                pooled = (fresh.upload_url, fresh.authorization_token)
-            url, token = pooled
+        def send_once(url: str, token: str) -> R:
             rewind()
-            try:
-                response = send(url, token)
-            except Unauthorized as exc:
-                if not exc.should_retry_upload():
-                    raise self._explain_unauthorized(exc) from exc
-                raise
-            put(url, token)
-            return response
+            return self.raw_api.upload(url, token, upload, body)
 
-        def retryable(error: B2Error) -> bool:
-            return error not in fetch_errors and error.should_retry_upload() and rewind.repeatable
-
-        policy = self.upload_retry_policy
-        return policy.run(
-            attempt,
-            description=f"{what} (next attempt on a new upload URL)",
-            retryable=retryable,
-            give_up=lambda errors: MaxRetriesExceeded(len(errors), errors),
-        )
+        info, policy = self.account_info, self.upload_retry_policy
+        plan = upload_steps(target, info, policy, what, rewind.repeatable, self._explain_unauthorized)
+        return cast(R, drive(plan, self._effects(send_once)))
 
     # --- downloads ---------------------------------------------------------------------------------------
 

@@ -16,11 +16,16 @@ import functools
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from b2kit._exceptions import B2Error
 from b2kit._models import FileVersion, Part
 from b2kit._protocol import HEX_DIGITS_AT_END, SHA1_HEX_LENGTH
+from b2kit._session._plans import Call as Call
+from b2kit._session._plans import Retried as Retried
+from b2kit._session._plans import Steps as Steps
+from b2kit._session._plans import advance as advance
+from b2kit._session._plans import drive, retry
 from b2kit._transfer._file_range_body import FileRangeBody
 from b2kit._transfer._parallel import run_all
 from b2kit._transfer._progress import StreamProgress
@@ -36,18 +41,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 
-Steps: TypeAlias = Generator[Any, Any, T]
-"""A plan: yields effects, receives their answers, returns its result."""
-
 
 # --- effects -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Call(Generic[R]):
-    """Send a JSON endpoint description through the session; the answer is its parsed result."""
-
-    call: ApiCall[R]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +77,6 @@ class Parallel(Generic[T]):
 
     plans: Sequence[Steps[T]]
     limit: int
-
-
-@dataclass(frozen=True, slots=True)
-class Retried(Generic[T]):
-    """Run ``attempt()`` (a fresh plan each time) as ``policy`` allows (:meth:`RetryPolicy.run`'s rules)."""
-
-    policy: RetryPolicy
-    attempt: Callable[[], Steps[T]]
-    description: str
-    retryable: Callable[[B2Error], bool] | None = None
-    give_up: Callable[[list[B2Error]], B2Error] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,16 +196,6 @@ def retried(
 # --- the sync runner ---------------------------------------------------------------------------------------
 
 
-def advance(plan: Steps[T], answer: Any, error: BaseException | None) -> Any:
-    """Give ``plan`` the last effect's answer (or raise its error inside it); returns the next effect.
-
-    StopIteration carries the plan's result.
-    """
-    if error is None:
-        return plan.send(answer)
-    return plan.throw(error)
-
-
 class StepRunner:
     """Performs plans' effects with the sync session (calls, upload pools) and the thread pool.
 
@@ -232,7 +206,7 @@ class StepRunner:
         self._executor = executor
         self._perform: dict[type, Callable[[Any], Any]] = {
             Work: lambda effect: effect.function(*effect.args),
-            Retried: self._retried,
+            Retried: lambda effect: retry(effect, self._perform_one),
             Read: lambda effect: effect.response.read(effect.amount),
         }
         if executor is not None:
@@ -250,23 +224,11 @@ class StepRunner:
 
     def run(self, plan: Steps[T]) -> T:
         """Run ``plan`` to its end and return its result (its errors are raised); it must emit nothing."""
-        perform = self._perform
-        answer: Any = None
-        error: BaseException | None = None
-        try:
-            while True:
-                try:
-                    effect = advance(plan, answer, error)
-                except StopIteration as stop:
-                    return cast(T, stop.value)
-                handler: Callable[[Any], Any] = perform.get(type(effect), _unknown)
-                answer = error = None
-                try:
-                    answer = handler(effect)
-                except BaseException as exc:  # raised inside the plan, which decides
-                    error = exc
-        finally:
-            plan.close()
+        return drive(plan, self._perform_one)
+
+    def _perform_one(self, effect: Any) -> Any:
+        handler: Callable[[Any], Any] = self._perform.get(type(effect), _unknown)
+        return handler(effect)
 
     def iterate(self, plan: Steps[T]) -> Generator[bytes, None, T]:
         """Run ``plan``, yielding what it emits (download chunks); returns its result."""
@@ -293,14 +255,6 @@ class StepRunner:
 
     def _parallel(self, executor: Executor, effect: Parallel[Any]) -> list[Any]:
         return run_all(executor, [functools.partial(self.run, plan) for plan in effect.plans])
-
-    def _retried(self, effect: Retried[Any]) -> Any:
-        return effect.policy.run(
-            lambda: self.run(effect.attempt()),
-            description=effect.description,
-            retryable=effect.retryable,
-            give_up=effect.give_up,
-        )
 
 
 def _unknown(effect: object) -> Any:

@@ -26,9 +26,10 @@ from typing import Any, Generic, TypeVar, cast
 
 from b2kit._account_info import AbstractAccountInfo
 from b2kit._account_info._cache import AbstractCache
-from b2kit._exceptions import B2Error, InvalidAuthToken, MaxRetriesExceeded, MissingAccountData, Unauthorized
+from b2kit._exceptions import B2Error, MissingAccountData, Unauthorized
 from b2kit._models import FileVersion, Part
 from b2kit._raw._raw_api import B2RawApi
+from b2kit._session._plans import Attempt, Call, Renew, SendTo, UploadTarget, renewing_steps, upload_steps
 from b2kit._session._session import B2Session
 from b2kit._transport._http import B2Http
 from b2kit._transport._retry import UPLOAD_RETRY_POLICY, RetryPolicy
@@ -38,17 +39,15 @@ from b2kit._wire import (
     DownloadFile,
     FileInfoByName,
     FinishLargeFile,
-    GetUploadPartUrl,
-    GetUploadUrl,
     Page,
     PagedCall,
     Upload,
     UploadFile,
     UploadPart,
-    UploadUrl,
     read_answer,
     realm_url,
 )
+from b2kit.aio._plans import drive
 from b2kit.aio._transport import AsyncB2Http, AsyncResponse
 
 logger = logging.getLogger(__name__)
@@ -167,21 +166,27 @@ class AsyncB2Session:
             return await self.authorize_automatically()
 
     async def _with_auth_retry(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        token = self._current_token()
-        try:
-            return await attempt()
-        except InvalidAuthToken:
-            if await self._renew_token(token):
-                return await attempt()
-            raise
-        except Unauthorized as exc:
-            # A HEAD error has no body, so no code: it may be an expired token. Try once more.
-            if exc.code is None and await self._renew_token(token):
-                try:
-                    return await attempt()
-                except Unauthorized as again:
-                    raise self.explain_unauthorized(again) from again
-            raise self.explain_unauthorized(exc) from exc
+        """``attempt``, once more after re-authorizing when the account token was not valid any more (the
+        sync session's plan, :func:`~b2kit._session._plans.renewing_steps`)."""
+        plan = renewing_steps(self._current_token(), self.explain_unauthorized)
+        return cast(T, await drive(plan, self._effects(attempt)))
+
+    def _effects(self, operation: Callable[..., Awaitable[Any]]) -> Callable[[Any], Awaitable[Any]]:
+        """How this session performs a session plan's effects (the sync session's, awaited)."""
+
+        async def perform(effect: Any) -> Any:
+            kind = type(effect)
+            if kind is Attempt:
+                return await operation()
+            if kind is SendTo:
+                return await operation(effect.url, effect.token)
+            if kind is Call:
+                return await self.call(effect.call)
+            if kind is Renew:
+                return await self._renew_token(effect.failed_token)
+            raise TypeError(f"a session cannot perform {kind.__name__}")
+
+        return perform
 
     def explain_unauthorized(self, exc: Unauthorized) -> Unauthorized:
         """The same error with the key's restrictions in the message (the sync session's wording)."""
@@ -238,69 +243,22 @@ class AsyncB2Session:
 
     async def send_file(self, bucket_id: str, upload: UploadFile, body: UploadBody) -> FileVersion:
         """Upload a small file on a pooled upload URL of the bucket, retrying on new URLs."""
-        info = self.account_info
-        return await self._upload(
-            lambda url, token, data: self._post(upload, url, token, data),
-            body,
-            take=lambda: info.take_bucket_upload_url(bucket_id),
-            fetch=lambda: self.call(GetUploadUrl(bucket_id)),
-            put=lambda url, token: info.put_bucket_upload_url(bucket_id, url, token),
-            what=f"upload of {upload.file_name!r}",
-        )
+        target = UploadTarget(bucket_id=bucket_id)
+        return await self._upload(target, upload, body, f"upload of {upload.file_name!r}")
 
     async def send_part(self, file_id: str, upload: UploadPart, body: UploadBody) -> Part:
         """Upload one part of a large file on a pooled part URL, retrying on new URLs."""
-        info = self.account_info
-        return await self._upload(
-            lambda url, token, data: self._post(upload, url, token, data),
-            body,
-            take=lambda: info.take_large_file_upload_url(file_id),
-            fetch=lambda: self.call(GetUploadPartUrl(file_id)),
-            put=lambda url, token: info.put_large_file_upload_url(file_id, url, token),
-            what=f"upload of part {upload.part_number}",
-        )
+        target = UploadTarget(large_file_id=file_id)
+        return await self._upload(target, upload, body, f"upload of part {upload.part_number}")
 
-    async def _post(self, upload: Upload[R], url: str, token: str, data: Any) -> R:
-        """One POST of an upload's body to an upload URL; the answer parsed by the upload's description."""
-        return read_answer(upload, await self.http.request_json(upload.to_http(url, token, None), data))
+    async def _upload(self, target: UploadTarget, upload: Upload[R], body: UploadBody, what: str) -> R:
+        """One upload on pooled URLs, retried on new ones (the sync session's plan,
+        :func:`~b2kit._session._plans.upload_steps`); each attempt sends the body from its start."""
 
-    async def _upload(
-        self,
-        send: Callable[[str, str, Any], Awaitable[T]],
-        body: UploadBody,
-        *,
-        take: Callable[[], tuple[str, str] | None],
-        fetch: Callable[[], Awaitable[UploadUrl]],
-        put: Callable[[str, str], None],
-        what: str,
-    ) -> T:
-        fetch_errors: list[B2Error] = []  # a URL that cannot be had is not an upload to try again
+        async def send_once(url: str, token: str) -> R:
+            data = body if isinstance(body, bytes) else body()
+            return read_answer(upload, await self.http.request_json(upload.to_http(url, token, None), data))
 
-        async def attempt() -> T:
-            pooled = take()
-            if pooled is None:
-                try:
-                    fresh = await fetch()
-                except B2Error as exc:
-                    fetch_errors.append(exc)
-                    raise
-                pooled = (fresh.upload_url, fresh.authorization_token)
-            url, token = pooled
-            try:
-                response = await send(url, token, body if isinstance(body, bytes) else body())
-            except Unauthorized as exc:
-                if not exc.should_retry_upload():
-                    raise self.explain_unauthorized(exc) from exc
-                raise
-            put(url, token)
-            return response
-
-        def retryable(error: B2Error) -> bool:
-            return error not in fetch_errors and error.should_retry_upload()
-
-        return await self.upload_retry_policy.run_async(
-            attempt,
-            description=f"{what} (next attempt on a new upload URL)",
-            retryable=retryable,
-            give_up=lambda errors: MaxRetriesExceeded(len(errors), errors),
-        )
+        info, policy = self.account_info, self.upload_retry_policy
+        plan = upload_steps(target, info, policy, what, True, self.explain_unauthorized)
+        return cast(R, await drive(plan, self._effects(send_once)))

@@ -33,6 +33,7 @@ from b2kit._transfer._steps import (
 )
 from b2kit._transfer._upload_source import HashingStream
 from b2kit._wire import UploadFile, UploadPart
+from b2kit.aio._plans import drive, retry
 from b2kit.aio._session import AsyncB2Session, UploadBody
 from b2kit.aio._tasks import run_all
 
@@ -56,22 +57,24 @@ class AsyncStepRunner:
             Finish: lambda effect: session.finish_large_file(effect.file_id, effect.part_sha1s),
             Work: lambda effect: self.work(effect.function, *effect.args, size=effect.size),
             Parallel: self._parallel,
-            Retried: self._retried,
+            Retried: lambda effect: retry(effect, self._perform_one),
             Send: self._send,
             Download: lambda effect: session.download(effect.request),
             Read: lambda effect: effect.response.read(effect.amount),
         }
 
     async def run(self, plan: Steps[T]) -> T:
-        """Run ``plan`` to its end and return its result (its errors are raised)."""
-        result: list[T] = []
-        async for chunk in self.iterate(plan, result):
-            raise RuntimeError(f"a plan emitted {len(chunk)} bytes where nobody reads them")
-        return result[0]
+        """Run ``plan`` to its end and return its result (its errors are raised); it must emit nothing."""
+        return await drive(plan, self._perform_one)
+
+    def _perform_one(self, effect: Any) -> Awaitable[Any]:
+        handler = self._perform.get(type(effect))
+        if handler is None:
+            raise TypeError(f"this runner cannot perform {type(effect).__name__}")
+        return handler(effect)
 
     async def iterate(self, plan: Steps[T], result: list[T] | None = None) -> AsyncIterator[bytes]:
         """Run ``plan``, yielding what it emits (download chunks); its result is appended to ``result``."""
-        perform = self._perform
         answer: Any = None
         error: BaseException | None = None
         try:
@@ -86,11 +89,8 @@ class AsyncStepRunner:
                 if type(effect) is Emit:
                     yield effect.data
                     continue
-                handler = perform.get(type(effect))
-                if handler is None:
-                    raise TypeError(f"this runner cannot perform {type(effect).__name__}")
                 try:
-                    answer = await handler(effect)
+                    answer = await self._perform_one(effect)
                 except BaseException as exc:  # raised inside the plan, which decides (cancellation too)
                     error = exc
         finally:
@@ -113,14 +113,6 @@ class AsyncStepRunner:
                 return await self.run(plan)
 
         return await run_all(one(plan) for plan in effect.plans)
-
-    async def _retried(self, effect: Retried[Any]) -> Any:
-        return await effect.policy.run_async(
-            lambda: self.run(effect.attempt()),
-            description=effect.description,
-            retryable=effect.retryable,
-            give_up=effect.give_up,
-        )
 
     async def _send(self, effect: Send[Any]) -> Sent[Any]:
         stream = await self.work(effect.body.hashing_stream, size=effect.body.length)
