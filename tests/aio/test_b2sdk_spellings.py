@@ -149,6 +149,25 @@ async def test_copy_keywords_and_delete_key_by_object(make_aio_api, bucket_name)
         assert (await api.delete_key(created)).id_ == created.id_
 
 
+async def test_copy_with_the_source_metadata_told(make_aio_api, bucket_name, server):
+    async with make_aio_api() as api:
+        bucket = await new_bucket(api, bucket_name)
+        data = os.urandom(2 * 1_000_000 + 11)  # copied in parts on the test server
+        source = await bucket.upload_bytes(data, "big.bin", content_type="text/x-old")
+        before = len(server.requests())
+        copied = await bucket.copy(
+            source.id_,
+            "c.bin",
+            length=len(data),
+            source_file_info={"k": "v"},
+            source_content_type="text/x-told",
+        )
+        assert (copied.content_type, copied.file_info) == ("text/x-told", {"k": "v"})
+        endpoints = [record.endpoint for record in server.requests()[before:]]
+        assert "b2_copy_part" in endpoints and "b2_get_file_info" not in endpoints
+        assert await read(await bucket.download_file_by_id(copied.id_)) == data
+
+
 async def test_upload_unbound_stream(make_aio_api, bucket_name):
     async with make_aio_api() as api:
         bucket = await new_bucket(api, bucket_name)

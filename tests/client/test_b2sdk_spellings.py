@@ -197,6 +197,24 @@ def test_copy_with_b2sdk_keywords(bucket):
         bucket.copy(source.id_, "dst3.txt", upload_mode="x")  # type: ignore[call-arg]
 
 
+def test_copy_with_the_source_metadata_told(bucket, server):
+    data = os.urandom(2 * 1_000_000 + 11)  # larger than the test server's recommended part: copied in parts
+    source = bucket.upload_bytes(data, "big.bin", content_type="text/x-old", file_info={"old": "1"})
+    told = {"k": "v", "large_file_sha1": "0" * 40}
+    copied = bucket.copy(
+        source.id_, "big-copy.bin", length=len(data), source_file_info=told, source_content_type="text/x-told"
+    )
+    assert (copied.content_type, copied.file_info, copied.size) == ("text/x-told", {"k": "v"}, len(data))
+    endpoints = [record.endpoint for record in server.requests()]
+    assert "b2_copy_part" in endpoints and "b2_get_file_info" not in endpoints
+    with bucket.download_file_by_id(copied.id_) as downloaded:
+        assert downloaded.read() == data
+    before = len(server.requests())
+    kept = bucket.copy(source.id_, "kept.bin", length=len(data))  # nothing told: fetched, as before
+    assert (kept.content_type, kept.file_info["old"]) == ("text/x-old", "1")
+    assert [r.endpoint for r in server.requests()[before:]].count("b2_get_file_info") == 1
+
+
 class OneWayStream(io.RawIOBase):
     """A non-seekable stream (a pipe) that records how far its reads ran ahead of the bytes sent."""
 

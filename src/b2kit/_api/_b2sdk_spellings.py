@@ -55,6 +55,8 @@ class CopyKeywords(TypedDict, total=False):
 
     destination_encryption: EncryptionSetting | None
     source_encryption: EncryptionSetting | None
+    source_file_info: Mapping[str, str] | None
+    source_content_type: str | None
     file_retention: FileRetentionSetting | None
     legal_hold: LegalHold | None
     min_part_size: int | None
@@ -85,6 +87,8 @@ _UPLOAD_FIELDS = {
 _COPY_FIELDS = {
     "destination_encryption": "destination_encryption",
     "source_encryption": "source_encryption",
+    "source_file_info": "source_file_info",
+    "source_content_type": "source_content_type",
     "file_retention": "file_retention",
     "legal_hold": "legal_hold",
     "min_part_size": "part_size",
@@ -134,6 +138,8 @@ def copy_options(
 
     The header keywords (``cache_control=`` ...) join ``file_info`` as ``b2-*`` entries, so, as in b2sdk,
     giving one replaces the source's metadata (content type ``b2/x-auto`` unless given).
+    ``source_file_info`` / ``source_content_type`` tell the source's metadata, so that a large copy keeping
+    it need not fetch it.
     """
     _refuse_unknown(given, set(_COPY_FIELDS) | set(_HEADER_INFO_KEYS), "copy")
     opts = options or CopyOptions()

@@ -561,6 +561,8 @@ class Bucket(core.BucketCore[BucketOwner]):
         b2sdk 2.x's ``destination_encryption``, ``source_encryption``, ``file_retention``, ``legal_hold``,
         ``min_part_size`` / ``max_part_size`` keywords are accepted too, and its header keywords
         (``cache_control``, ``expires``, ``content_*``), which give the copy new metadata as in b2sdk.
+        ``source_file_info`` / ``source_content_type`` tell the source's metadata: a copy in parts keeps them
+        without asking the server (no ``b2_get_file_info`` at all when ``length`` is given too).
         """
         arguments = core.CopyArguments(content_type, file_info, offset, length)
         opts = self._copy_options(options, arguments, b2sdk_keywords)

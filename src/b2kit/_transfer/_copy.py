@@ -46,7 +46,8 @@ class CopyManager:
         """Copy ``source_file_id`` (or a range of it) to ``new_file_name``; returns the new version.
 
         ``source_size`` saves a ``b2_get_file_info`` call when the caller knows it; large copies that keep the
-        source's metadata fetch it anyway.
+        source's metadata fetch it anyway, unless the options tell it (``source_content_type`` and
+        ``source_file_info``).
         """
         plan = CopyPlan(
             source_file_id, new_file_name, options or CopyOptions(), self._limits(), self._max_workers

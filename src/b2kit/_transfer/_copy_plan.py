@@ -33,7 +33,9 @@ class CopyOptions:
 
     ``offset``/``length`` select a byte range of the source (default: all of it). Giving ``content_type`` or
     ``file_info`` replaces the source's metadata (``REPLACE``); giving neither keeps it (``COPY``).
-    ``destination_bucket_id`` defaults to the source's bucket.
+    ``destination_bucket_id`` defaults to the source's bucket. ``source_content_type`` / ``source_file_info``
+    (b2sdk 2.x's names) tell the source's metadata, so that a large copy keeping it need not ask the server
+    with ``b2_get_file_info``; with both and a ``length``, a copy makes no such call at all.
     """
 
     destination_bucket_id: str | None = None
@@ -46,6 +48,13 @@ class CopyOptions:
     destination_encryption: EncryptionSetting | None = None
     file_retention: FileRetentionSetting | None = None
     legal_hold: LegalHold | None = None
+    source_content_type: str | None = None
+    source_file_info: Mapping[str, str] | None = None
+
+    @property
+    def knows_source_metadata(self) -> bool:
+        """True when the caller told the source's content type and file info."""
+        return self.source_content_type is not None and self.source_file_info is not None
 
     @property
     def replaces_metadata(self) -> bool:
@@ -58,7 +67,8 @@ class CopyPlan:
     """One copy of ``source_file_id`` (or a range of it) to ``new_file_name``: run :meth:`steps`.
 
     ``source_size`` saves a ``b2_get_file_info`` call when the caller knows it; large copies that keep the
-    source's metadata fetch it anyway.
+    source's metadata fetch it anyway, unless the options tell it (``source_content_type`` and
+    ``source_file_info``).
     """
 
     source_file_id: str
@@ -71,7 +81,7 @@ class CopyPlan:
         """The copy; ``listener`` hears its length and the bytes copied."""
         opts = self.options
         source: FileVersion | None = None
-        if source_size is None:
+        if source_size is None and not (opts.knows_source_metadata and opts.length):
             source = yield from call(GetFileInfo(self.source_file_id))
             source_size = source.size
         length = copy_length(source_size, opts)
@@ -81,13 +91,15 @@ class CopyPlan:
                 result = yield from call(self._copy_file(source_size, length))
                 reporter.add(length)
                 return result
-            if source is None and (not opts.replaces_metadata or opts.destination_bucket_id is None):
+            keeps_unknown = not (opts.replaces_metadata or opts.knows_source_metadata)
+            if source is None and (keeps_unknown or opts.destination_bucket_id is None):
                 source = yield from call(GetFileInfo(self.source_file_id))
-            return (yield from self._copy_large(source, length, reporter))
+            metadata = large_copy_metadata(opts, source, source_size, length)
+            return (yield from self._copy_large(source, metadata, length, reporter))
         finally:
             reporter.close()
 
-    def _copy_file(self, source_size: int, length: int) -> CopyFile:
+    def _copy_file(self, source_size: int | None, length: int) -> CopyFile:
         opts = self.options
         whole = opts.offset == 0 and length == source_size
         replace = opts.replaces_metadata
@@ -106,10 +118,14 @@ class CopyPlan:
         )
 
     def _copy_large(
-        self, source: FileVersion | None, length: int, reporter: ProgressReporter
+        self,
+        source: FileVersion | None,
+        metadata: tuple[str, dict[str, str]],
+        length: int,
+        reporter: ProgressReporter,
     ) -> Steps[FileVersion]:
         opts = self.options
-        content_type, file_info = large_copy_metadata(opts, source, length)
+        content_type, file_info = metadata
         bucket_id = opts.destination_bucket_id or (source.bucket_id if source is not None else None)
         if bucket_id is None:
             raise ValueError("the destination bucket of a copy is unknown")
@@ -140,8 +156,17 @@ class CopyPlan:
         return copied.content_sha1
 
 
-def copy_length(source_size: int, opts: CopyOptions) -> int:
-    """Bytes to copy; InvalidRange when ``offset``/``length`` do not fit the source."""
+def copy_length(source_size: int | None, opts: CopyOptions) -> int:
+    """Bytes to copy; InvalidRange when ``offset``/``length`` do not fit the source.
+
+    With the size unknown (None) ``length`` must be given; the server refuses a range past the source's end.
+    """
+    if source_size is None:
+        if not opts.length:
+            raise ValueError("a copy of a source of unknown size needs a length")
+        if opts.offset < 0 or opts.length < 0:
+            raise ValueError(f"a copy's offset and length cannot be negative: {opts.offset}, {opts.length}")
+        return opts.length
     available = source_size - opts.offset
     length = available if opts.length is None else opts.length
     if opts.offset < 0 or length < 0 or length > available:
@@ -150,14 +175,23 @@ def copy_length(source_size: int, opts: CopyOptions) -> int:
 
 
 def large_copy_metadata(
-    opts: CopyOptions, source: FileVersion | None, length: int
+    opts: CopyOptions, source: FileVersion | None, source_size: int | None, length: int
 ) -> tuple[str, dict[str, str]]:
-    """Content type and file info for the large copy: the new ones, or the source's (minus a stale SHA-1)."""
+    """Content type and file info for the large copy: the new ones, or the source's (minus a stale SHA-1).
+
+    The source's are those the caller told (``source_content_type`` / ``source_file_info``), else the
+    fetched ``source``'s. The whole file's SHA-1 stays only on a copy known to be the whole source.
+    """
     if opts.replaces_metadata:
         return opts.content_type or CONTENT_TYPE_AUTO, dict(opts.file_info or {})
-    if source is None:
+    content_type = opts.source_content_type
+    file_info = opts.source_file_info
+    if source is not None:
+        content_type = source.content_type if content_type is None else content_type
+        file_info = source.file_info if file_info is None else file_info
+    if file_info is None:
         raise ValueError("the source metadata is needed to keep it on a large copy")
-    info = dict(source.file_info)
-    if opts.offset != 0 or length != source.size:
+    info = dict(file_info)
+    if opts.offset != 0 or length != source_size:
         info.pop(LARGE_FILE_SHA1_INFO_KEY, None)
-    return source.content_type or CONTENT_TYPE_AUTO, info
+    return content_type or CONTENT_TYPE_AUTO, info

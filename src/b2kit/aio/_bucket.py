@@ -545,7 +545,7 @@ class AsyncBucket(core.BucketCore[AsyncBucketOwner]):
         **b2sdk_keywords: Unpack[CopyKeywords],
     ) -> FileVersion:
         """Copy a file version server-side into this bucket as ``new_file_name`` (optionally a byte range;
-        b2sdk 2.x's copy keywords accepted too)."""
+        b2sdk 2.x's copy keywords accepted too, ``source_file_info`` / ``source_content_type`` among them)."""
         arguments = core.CopyArguments(content_type, file_info, offset, length)
         opts = self._copy_options(options, arguments, b2sdk_keywords)
         return await self.api.copy_manager.copy_version(file_id, new_file_name, opts, progress_listener)
