@@ -194,7 +194,13 @@ async def test_large_file_parts_listing_and_cancel(make_aio_api, bucket_name):
         assert [p.part_number for p in listed] == [1, 2, 3]
         assert all(isinstance(p, Part) and p.content_length == 100_000 for p in listed)
         assert [p.part_number async for p in api.list_parts(file_id, start_part_number=2)] == [2, 3]
+        pooled = api.account_info.take_large_file_upload_url(file_id)
+        assert pooled is not None  # the part uploads left their URL in the pool
+        api.account_info.put_large_file_upload_url(file_id, *pooled)
         assert (await api.cancel_large_file(file_id)).file_name == "big.bin"
+        assert (
+            api.account_info.take_large_file_upload_url(file_id) is None
+        )  # forgotten, as the sync session does
         assert [f async for f in bucket.list_unfinished_large_files()] == []
 
 

@@ -22,6 +22,7 @@ from b2kit import (
 )
 from b2kit.aio import AsyncBucket
 
+from ..client.test_b2sdk_spellings import ReadSizeRecorder
 from .conftest import new_bucket
 
 
@@ -187,3 +188,14 @@ async def test_upload_unbound_stream(make_aio_api, bucket_name):
         assert small.content_sha1 == hashlib.sha1(b"tiny").hexdigest()
         with pytest.raises(ValueError, match="buffers_count"):
             await bucket.upload_unbound_stream(chunks(), "x", buffers_count=1)
+
+
+async def test_upload_unbound_stream_reads_read_size_at_a_time(make_aio_api, bucket_name):
+    async with make_aio_api() as api:
+        bucket = await new_bucket(api, bucket_name)
+        data = os.urandom(2 * 150_000 + 5)
+        stream = ReadSizeRecorder(data)
+        large = await bucket.upload_unbound_stream(stream, "pipe.bin", buffer_size=150_000, read_size=4096)
+        assert large.size == len(data)
+        assert set(stream.asked) == {4096}
+        assert await read(await bucket.download_file_by_id(large.id_)) == data

@@ -235,6 +235,40 @@ class OneWayStream(io.RawIOBase):
         return count
 
 
+class ReadSizeRecorder(io.RawIOBase):
+    """A pipe-like stream that records how many bytes each read asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._position = 0
+        self.asked: list[int] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        self.asked.append(len(buffer))
+        count = min(len(buffer), len(self._data) - self._position)
+        buffer[:count] = self._data[self._position : self._position + count]
+        self._position += count
+        return count
+
+
+def test_upload_unbound_stream_reads_read_size_at_a_time(bucket):
+    part = 150_000
+    data = os.urandom(2 * part + 5)
+    stream = ReadSizeRecorder(data)
+    large = bucket.upload_unbound_stream(stream, "pipe.bin", buffer_size=part, read_size=4096)
+    assert large.size == len(data)
+    assert set(stream.asked) == {4096, part % 4096}  # 4 KiB reads; a part's last read asks for its rest
+    assert stream.asked.count(4096) >= len(data) // 4096
+    whole = ReadSizeRecorder(data)
+    bucket.upload_unbound_stream(whole, "pipe2.bin", buffer_size=part)  # default: a read per part buffer
+    assert whole.asked[:3] == [part, part, part]
+    with bucket.download_file_by_id(large.id_) as downloaded:
+        assert downloaded.read() == data
+
+
 @pytest.mark.parametrize("buffers_count", [2, 3])
 def test_upload_unbound_stream(bucket, buffers_count):
     part = 150_000

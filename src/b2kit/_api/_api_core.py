@@ -41,7 +41,6 @@ from b2kit._transfer._download import DownloadTuning
 from b2kit._transport._retry import RetryPolicy
 from b2kit._wire import (
     BucketRecord,
-    CancelLargeFile,
     CreateBucket,
     CreateKey,
     DeleteBucket,
@@ -348,9 +347,6 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
         self, file_id: str, file_name: str, bypass_governance: bool
     ) -> Exchange[FileIdAndName, FileIdAndName]:
         return Exchange(DeleteFileVersion(file_id, file_name, bypass_governance), as_is)
-
-    def _cancel_large_file(self, file_id: str) -> Exchange[FileIdAndName, FileIdAndName]:
-        return Exchange(CancelLargeFile(file_id), as_is)
 
     def _parts(self, file_id: str, start_part_number: int | None, batch_size: int | None) -> Listing[Part]:
         first = ListParts(file_id, start_part_number, batch_size or DEFAULT_LIST_PARTS_COUNT)

@@ -194,8 +194,13 @@ class UnboundStreamSettings:
 
     The part size is ``buffer_size``, else ``recommended_upload_part_size``, else the account's recommended
     size; ``min_part_size`` / ``max_part_size`` must admit it. ``buffers_count`` buffers are alive at once:
-    one being filled from the stream, the others being sent. b2kit reads each part straight into its buffer,
-    whatever ``read_size``, and has no idle buffer to time out.
+    one being filled from the stream, the others being sent. Each read of the stream asks for at most
+    ``read_size`` bytes (b2sdk's "size of a single read operation"); None reads each part straight into its
+    buffer. ``unused_buffer_timeout_seconds`` is checked and has no effect: in b2sdk it bounds how long the
+    reader waits for a free buffer slot before failing with ``UnboundStreamBufferTimeout``. b2kit keeps no
+    pool of buffers to wait on (each part gets a new buffer, dropped once sent); the reader waits only for
+    one of the part uploads in flight to end, and each of those ends, sent or failed, within the retry
+    policy's attempts and HTTP timeouts, so that wait has no deadline of its own.
     """
 
     buffers_count: int = 2
@@ -203,13 +208,13 @@ class UnboundStreamSettings:
     recommended_upload_part_size: int | None = None
     min_part_size: int | None = None
     max_part_size: int | None = None
-    read_size: int = 8192
+    read_size: int | None = None
     unused_buffer_timeout_seconds: float = 3600.0
 
     def __post_init__(self) -> None:
         if self.buffers_count <= 1:
             raise ValueError("buffers_count has to be at least 2")
-        if self.read_size <= 0:
+        if self.read_size is not None and self.read_size <= 0:
             raise ValueError("read_size has to be a positive integer")
         if self.unused_buffer_timeout_seconds <= 0.0:
             raise ValueError("unused_buffer_timeout_seconds has to be a positive number")

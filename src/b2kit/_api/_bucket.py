@@ -244,7 +244,7 @@ class Bucket(core.BucketCore[BucketOwner]):
         large_file_sha1: str | None = None,
         buffers_count: int = 2,
         buffer_size: int | None = None,
-        read_size: int = 8192,
+        read_size: int | None = None,
         unused_buffer_timeout_seconds: float = 3600.0,
         custom_upload_timestamp: int | None = None,
         *,
@@ -254,7 +254,10 @@ class Bucket(core.BucketCore[BucketOwner]):
         """Upload a readable, non-seekable stream of unknown length (stdin, a socket) as ``file_name``.
 
         b2sdk 2.x's call: memory stays at ``buffers_count`` part-sized buffers; a stream that ends within one
-        part becomes a small file, a longer one a large file started once the second part is read.
+        part becomes a small file, a longer one a large file started once the second part is read. Each read
+        of the stream asks for ``read_size`` bytes (default: the rest of the part buffer, one read per part
+        where the stream gives that much). ``unused_buffer_timeout_seconds`` is accepted and has no effect
+        (see :class:`UnboundStreamSettings`).
         """
         sizes = (buffers_count, buffer_size, recommended_upload_part_size, min_part_size, max_part_size)
         settings = UnboundStreamSettings(*sizes, read_size, unused_buffer_timeout_seconds)
@@ -263,7 +266,13 @@ class Bucket(core.BucketCore[BucketOwner]):
         base = core.upload_options_of(options, content_type, file_info, given, "upload_unbound_stream")
         stream = cast(BinaryIO, read_only_object)
         return self.api.upload_manager.upload_unbound_stream_version(
-            self.id_, file_name, stream, settings.options(base), progress_listener, settings.parts_in_flight
+            self.id_,
+            file_name,
+            stream,
+            settings.options(base),
+            progress_listener,
+            settings.parts_in_flight,
+            settings.read_size,
         )
 
     # --- files made of pieces (b2sdk 2.x's create_file / concatenate) ------------------------------------

@@ -91,10 +91,11 @@ class UploadManager:
         options: UploadOptions | None = None,
         progress_listener: AbstractProgressListener | None = None,
         parts_in_flight: int = MAX_UNBOUND_PARTS_IN_FLIGHT,
+        read_size: int | None = None,
     ) -> dict[str, Any]:
         """:meth:`upload_unbound_stream_version`, returning the file JSON of the new version."""
         version = self.upload_unbound_stream_version(
-            bucket_id, file_name, stream, options, progress_listener, parts_in_flight
+            bucket_id, file_name, stream, options, progress_listener, parts_in_flight, read_size
         )
         return dict(version.raw)
 
@@ -106,12 +107,14 @@ class UploadManager:
         options: UploadOptions | None = None,
         progress_listener: AbstractProgressListener | None = None,
         parts_in_flight: int = MAX_UNBOUND_PARTS_IN_FLIGHT,
+        read_size: int | None = None,
     ) -> FileVersion:
         """Upload a stream of unknown length, buffering one part at a time.
 
         If the stream ends within one part it is a small upload; otherwise a large file whose parts are sent
         while the next is read (at most ``parts_in_flight`` + 1 part buffers alive). The listener
-        learns the total at the end. Unbound uploads are not resumable.
+        learns the total at the end. Unbound uploads are not resumable. Each read of ``stream`` asks for at
+        most ``read_size`` bytes (None: what is left of the part buffer).
         """
         opts = options or UploadOptions()
         reporter = ProgressReporter(progress_listener)
@@ -119,7 +122,7 @@ class UploadManager:
             limits = self.part_size_limits()
             size = opts.part_size or limits.effective_recommended
             plan_parts(size, limits, size)  # validates the override against the account's limits
-            upload = _UnboundUpload(self, bucket_id, file_name, stream, opts, reporter, size)
+            upload = _UnboundUpload(self, bucket_id, file_name, stream, opts, reporter, size, read_size)
             return upload.run(parts_in_flight)
         finally:
             reporter.close()
@@ -147,8 +150,10 @@ class _UnboundUpload:
         opts: UploadOptions,
         reporter: ProgressReporter,
         part_size: int,
+        read_size: int | None = None,
     ) -> None:
         self._manager = manager
+        self._read_size = read_size
         self._bucket_id = bucket_id
         self._file_name = file_name
         self._stream = stream
@@ -158,10 +163,8 @@ class _UnboundUpload:
         self._runner = manager._runner()
 
     def run(self, parts_in_flight: int) -> FileVersion:
-        first = _read_exactly(self._stream, self._part_size)
-        second = (
-            _read_exactly(self._stream, self._part_size) if len(first) == self._part_size else bytearray()
-        )
+        first = self._next_buffer()
+        second = self._next_buffer() if len(first) == self._part_size else bytearray()
         if not second:
             self._reporter.set_total_bytes(len(first))
             source = UploadSourceBytes(first)
@@ -190,7 +193,7 @@ class _UnboundUpload:
         return self._runner.run(finish(file_id, sha1s))
 
     def _next_buffer(self) -> bytearray:
-        return _read_exactly(self._stream, self._part_size)
+        return _read_exactly(self._stream, self._part_size, self._read_size)
 
     def _submit_part(
         self, file_id: str, number: int, data: bytearray, slots: threading.BoundedSemaphore
@@ -215,13 +218,15 @@ def _any_failed(futures: list[Future[str]]) -> bool:
     return any(future.done() and future.exception() is not None for future in futures)
 
 
-def _read_exactly(stream: BinaryIO, size: int) -> bytearray:
-    """Read until ``size`` bytes or the end of the stream, into one buffer (no intermediate copies)."""
+def _read_exactly(stream: BinaryIO, size: int, read_size: int | None = None) -> bytearray:
+    """Read until ``size`` bytes or the end of the stream, into one buffer (no intermediate copies), each
+    read asking for at most ``read_size`` bytes (None: the rest of the buffer)."""
     buffer = bytearray(size)
     filled = 0
+    step = read_size or size
     with memoryview(buffer) as view:
         while filled < size:
-            count = _read_into(stream, view[filled:])
+            count = _read_into(stream, view[filled : filled + step])
             if not count:
                 break
             filled += count

@@ -225,8 +225,8 @@ class AsyncB2Api(ApiCore[AsyncBucket, AsyncUploadManager, AsyncDownloadManager, 
         return await ask(self.session, self._delete_file_version(file_id, file_name, bypass_governance))
 
     async def cancel_large_file(self, file_id: str) -> FileIdAndName:
-        """Cancel an unfinished large file, discarding its parts."""
-        return await ask(self.session, self._cancel_large_file(file_id))
+        """Cancel an unfinished large file, discarding its parts (and its pooled part upload URLs)."""
+        return await self.session.cancel_large_file(file_id)
 
     async def list_parts(
         self, file_id: str, start_part_number: int | None = None, batch_size: int | None = None

@@ -195,10 +195,12 @@ class AsyncBucket(core.BucketCore[AsyncBucketOwner]):
             stream = upload_source if isinstance(upload_source, AsyncIterable) else self._read(upload_source)
             return await manager.upload_stream_version(self.id_, file_name, stream, opts, progress_listener)
 
-    async def _read(self, stream: BinaryIO | IO[bytes]) -> AsyncIterator[bytes]:
-        """A blocking binary stream read in the executor, block by block."""
+    async def _read(
+        self, stream: BinaryIO | IO[bytes], read_size: int = _STREAM_READ
+    ) -> AsyncIterator[bytes]:
+        """A blocking binary stream read in the executor, ``read_size`` bytes asked for at a time."""
         loop = asyncio.get_running_loop()
-        while chunk := await loop.run_in_executor(self.api.get_thread_pool(), stream.read, _STREAM_READ):
+        while chunk := await loop.run_in_executor(self.api.get_thread_pool(), stream.read, read_size):
             yield chunk
 
     async def upload_bytes(
@@ -251,7 +253,7 @@ class AsyncBucket(core.BucketCore[AsyncBucketOwner]):
         large_file_sha1: str | None = None,
         buffers_count: int = 2,
         buffer_size: int | None = None,
-        read_size: int = 8192,
+        read_size: int | None = None,
         unused_buffer_timeout_seconds: float = 3600.0,
         custom_upload_timestamp: int | None = None,
         *,
@@ -259,14 +261,18 @@ class AsyncBucket(core.BucketCore[AsyncBucketOwner]):
         **header_keywords: Unpack[HeaderKeywords],
     ) -> FileVersion:
         """Upload a readable, non-seekable stream (or an async iterable of bytes) of unknown length; b2sdk
-        2.x's call: at most ``buffers_count`` part buffers, a small file if it ends within one part."""
+        2.x's call: at most ``buffers_count`` part buffers, a small file if it ends within one part. Each read
+        of a stream asks for ``read_size`` bytes (default 1 MiB); ``unused_buffer_timeout_seconds`` has no
+        effect (see :class:`~b2kit._api._b2sdk_spellings.UnboundStreamSettings`)."""
         sizes = (buffers_count, buffer_size, recommended_upload_part_size, min_part_size, max_part_size)
         settings = UnboundStreamSettings(*sizes, read_size, unused_buffer_timeout_seconds)
         locks = (encryption, file_retention, legal_hold, large_file_sha1, custom_upload_timestamp)
         given = core.stream_keywords(*locks, header_keywords)
         base = core.upload_options_of(options, content_type, file_info, given, "upload_unbound_stream")
         stream = (
-            read_only_object if isinstance(read_only_object, AsyncIterable) else self._read(read_only_object)
+            read_only_object
+            if isinstance(read_only_object, AsyncIterable)
+            else self._read(read_only_object, settings.read_size or _STREAM_READ)
         )
         async with self.api.transfer_slots:
             return await self.api.upload_manager.upload_stream_version(

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar, cast
 from b2kit._account_info import AbstractAccountInfo
 from b2kit._account_info._cache import AbstractCache
 from b2kit._exceptions import B2Error, MissingAccountData, Unauthorized
-from b2kit._models import FileVersion, Part
+from b2kit._models import FileIdAndName, FileVersion, Part
 from b2kit._raw._raw_api import B2RawApi
 from b2kit._session._plans import Attempt, Call, Renew, SendTo, UploadTarget, renewing_steps, upload_steps
 from b2kit._session._session import B2Session
@@ -36,6 +36,7 @@ from b2kit._transport._retry import UPLOAD_RETRY_POLICY, RetryPolicy
 from b2kit._wire import (
     ApiCall,
     AuthorizeAccount,
+    CancelLargeFile,
     DownloadFile,
     FileInfoByName,
     FinishLargeFile,
@@ -236,6 +237,12 @@ class AsyncB2Session:
     async def finish_large_file(self, file_id: str, part_sha1_array: Sequence[str]) -> FileVersion:
         """b2_finish_large_file, then forget the file's part upload URLs (the sync session's rule)."""
         response = await self.call(FinishLargeFile(file_id, part_sha1_array))
+        self.account_info.clear_large_file_upload_urls(file_id)
+        return response
+
+    async def cancel_large_file(self, file_id: str) -> FileIdAndName:
+        """b2_cancel_large_file, then forget the file's part upload URLs (the sync session's rule)."""
+        response = await self.call(CancelLargeFile(file_id))
         self.account_info.clear_large_file_upload_urls(file_id)
         return response
 
