@@ -132,6 +132,22 @@ def test_large_copy_copies_ranges_as_parts_and_finishes_with_their_sha1s() -> No
     assert step(plan, ["s1", "s2"]) == Finish("large", ["s1", "s2"])
 
 
+def test_a_copy_told_the_source_metadata_and_length_asks_nothing_first() -> None:
+    told = {"k": "v", LARGE_FILE_SHA1_INFO_KEY: "1" * 40}
+    opts = CopyOptions("b2", length=150, source_content_type="text/told", source_file_info=told)
+    start = step(CopyPlan("src", "dst", opts, LIMITS, 2).steps(None, None))
+    assert isinstance(start.call, StartLargeFile)
+    settings = start.call.settings
+    assert (settings.content_type, settings.file_info) == ("text/told", {"k": "v"})  # not known to be whole
+    whole = step(CopyPlan("src", "dst", opts, LIMITS, 2).steps(150, None))
+    assert whole.call.settings.file_info == told
+    small = CopyOptions("b2", length=50, source_content_type="text/told", source_file_info={})
+    copy = step(CopyPlan("src", "dst", small, LIMITS, 2).steps(None, None))
+    assert isinstance(copy.call, CopyFile) and copy.call.bytes_range == (0, 49)
+    only_type = CopyOptions("b2", length=150, source_content_type="text/told")
+    assert step(CopyPlan("src", "dst", only_type, LIMITS, 2).steps(None, None)) == Call(GetFileInfo("src"))
+
+
 def _version(size: int, sha1: str) -> DownloadVersion:
     return DownloadVersion.from_response_headers(
         {
