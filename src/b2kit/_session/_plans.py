@@ -74,6 +74,13 @@ class Attempt:
 ATTEMPT: Final = Attempt()
 
 
+@dataclass(frozen=True, slots=True)
+class Emit:
+    """Hand ``data`` to whoever iterates the plan (a chunk of a download); the answer is None."""
+
+    data: bytes
+
+
 # --- running a plan --------------------------------------------------------------------------------------
 
 
@@ -88,7 +95,19 @@ def advance(plan: Steps[T], answer: Any, error: BaseException | None) -> Any:
 
 
 def drive(plan: Steps[T], perform: Callable[[Any], Any]) -> T:
-    """Run ``plan`` to its end with ``perform(effect)``; :class:`Retried` is run here, by its policy."""
+    """Run ``plan`` to its end with ``perform(effect)`` and return its result; it must emit nothing."""
+    chunks = iterate(plan, perform)
+    try:
+        next(chunks)
+    except StopIteration as stop:
+        return cast(T, stop.value)
+    chunks.close()
+    raise RuntimeError("a plan emitted bytes where nobody reads them")
+
+
+def iterate(plan: Steps[T], perform: Callable[[Any], Any]) -> Generator[bytes, None, T]:
+    """Run ``plan`` with ``perform(effect)``, yielding what it emits; returns its result. The one sync loop:
+    :class:`Retried` is run here, by its policy; an effect's error is raised inside the plan."""
     answer: Any = None
     error: BaseException | None = None
     try:
@@ -98,6 +117,9 @@ def drive(plan: Steps[T], perform: Callable[[Any], Any]) -> T:
             except StopIteration as stop:
                 return cast(T, stop.value)
             answer = error = None
+            if type(effect) is Emit:
+                yield effect.data
+                continue
             try:
                 answer = retry(effect, perform) if type(effect) is Retried else perform(effect)
             except BaseException as exc:  # raised inside the plan, which decides

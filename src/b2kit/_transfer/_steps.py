@@ -22,10 +22,11 @@ from b2kit._exceptions import B2Error
 from b2kit._models import FileVersion, Part
 from b2kit._protocol import HEX_DIGITS_AT_END, SHA1_HEX_LENGTH
 from b2kit._session._plans import Call as Call
+from b2kit._session._plans import Emit as Emit
 from b2kit._session._plans import Retried as Retried
 from b2kit._session._plans import Steps as Steps
 from b2kit._session._plans import advance as advance
-from b2kit._session._plans import drive, retry
+from b2kit._session._plans import drive, iterate
 from b2kit._transfer._file_range_body import FileRangeBody
 from b2kit._transfer._parallel import run_all
 from b2kit._transfer._progress import StreamProgress
@@ -141,13 +142,6 @@ class Read:
     amount: int
 
 
-@dataclass(frozen=True, slots=True)
-class Emit:
-    """Hand ``data`` to whoever iterates the plan (a chunk of a download); the answer is None."""
-
-    data: bytes
-
-
 # --- typed helpers for plans -------------------------------------------------------------------------------
 
 
@@ -206,7 +200,6 @@ class StepRunner:
         self._executor = executor
         self._perform: dict[type, Callable[[Any], Any]] = {
             Work: lambda effect: effect.function(*effect.args),
-            Retried: lambda effect: retry(effect, self._perform_one),
             Read: lambda effect: effect.response.read(effect.amount),
         }
         if executor is not None:
@@ -232,26 +225,7 @@ class StepRunner:
 
     def iterate(self, plan: Steps[T]) -> Generator[bytes, None, T]:
         """Run ``plan``, yielding what it emits (download chunks); returns its result."""
-        perform = self._perform
-        answer: Any = None
-        error: BaseException | None = None
-        try:
-            while True:
-                try:
-                    effect = advance(plan, answer, error)
-                except StopIteration as stop:
-                    return cast(T, stop.value)
-                answer = error = None
-                if type(effect) is Emit:
-                    yield effect.data
-                    continue
-                handler: Callable[[Any], Any] = perform.get(type(effect), _unknown)
-                try:
-                    answer = handler(effect)
-                except BaseException as exc:  # raised inside the plan, which decides
-                    error = exc
-        finally:
-            plan.close()
+        return iterate(plan, self._perform_one)
 
     def _parallel(self, executor: Executor, effect: Parallel[Any]) -> list[Any]:
         return run_all(executor, [functools.partial(self.run, plan) for plan in effect.plans])

@@ -6,16 +6,28 @@ The asyncio twin of :func:`b2kit._session._plans.drive`: the same plans, the sam
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-from b2kit._session._plans import Retried, Steps, advance
+from b2kit._session._plans import Emit, Retried, Steps, advance
 
 T = TypeVar("T")
 
 
 async def drive(plan: Steps[T], perform: Callable[[Any], Awaitable[Any]]) -> T:
-    """Run ``plan`` to its end, awaiting ``perform(effect)``; :class:`Retried` is run here, by the policy."""
+    """Run ``plan`` to its end, awaiting ``perform(effect)``, and return its result; it must emit nothing."""
+    result: list[T] = []
+    async for _chunk in iterate(plan, perform, result):
+        raise RuntimeError("a plan emitted bytes where nobody reads them")
+    return result[0]
+
+
+async def iterate(
+    plan: Steps[T], perform: Callable[[Any], Awaitable[Any]], result: list[T] | None = None
+) -> AsyncIterator[bytes]:
+    """Run ``plan`` awaiting ``perform(effect)``, yielding what it emits; its result is appended to
+    ``result``. The one async loop: :class:`Retried` is run here, by its policy; an effect's error
+    (cancellation too) is raised inside the plan."""
     answer: Any = None
     error: BaseException | None = None
     try:
@@ -23,8 +35,13 @@ async def drive(plan: Steps[T], perform: Callable[[Any], Awaitable[Any]]) -> T:
             try:
                 effect = advance(plan, answer, error)
             except StopIteration as stop:
-                return cast(T, stop.value)
+                if result is not None:
+                    result.append(cast(T, stop.value))
+                return
             answer = error = None
+            if type(effect) is Emit:
+                yield effect.data
+                continue
             try:
                 answer = await (retry(effect, perform) if type(effect) is Retried else perform(effect))
             except BaseException as exc:  # raised inside the plan, which decides

@@ -19,21 +19,18 @@ from b2kit._transfer._steps import (
     BodySpec,
     Call,
     Download,
-    Emit,
     Finish,
     Items,
     Parallel,
     Read,
-    Retried,
     Send,
     Sent,
     Steps,
     Work,
-    advance,
 )
 from b2kit._transfer._upload_source import HashingStream
 from b2kit._wire import UploadFile, UploadPart
-from b2kit.aio._plans import drive, retry
+from b2kit.aio._plans import drive, iterate
 from b2kit.aio._session import AsyncB2Session, UploadBody
 from b2kit.aio._tasks import run_all
 
@@ -57,7 +54,6 @@ class AsyncStepRunner:
             Finish: lambda effect: session.finish_large_file(effect.file_id, effect.part_sha1s),
             Work: lambda effect: self.work(effect.function, *effect.args, size=effect.size),
             Parallel: self._parallel,
-            Retried: lambda effect: retry(effect, self._perform_one),
             Send: self._send,
             Download: lambda effect: session.download(effect.request),
             Read: lambda effect: effect.response.read(effect.amount),
@@ -73,28 +69,9 @@ class AsyncStepRunner:
             raise TypeError(f"this runner cannot perform {type(effect).__name__}")
         return handler(effect)
 
-    async def iterate(self, plan: Steps[T], result: list[T] | None = None) -> AsyncIterator[bytes]:
+    def iterate(self, plan: Steps[T], result: list[T] | None = None) -> AsyncIterator[bytes]:
         """Run ``plan``, yielding what it emits (download chunks); its result is appended to ``result``."""
-        answer: Any = None
-        error: BaseException | None = None
-        try:
-            while True:
-                try:
-                    effect = advance(plan, answer, error)
-                except StopIteration as stop:
-                    if result is not None:
-                        result.append(cast(T, stop.value))
-                    return
-                answer = error = None
-                if type(effect) is Emit:
-                    yield effect.data
-                    continue
-                try:
-                    answer = await self._perform_one(effect)
-                except BaseException as exc:  # raised inside the plan, which decides (cancellation too)
-                    error = exc
-        finally:
-            plan.close()
+        return iterate(plan, self._perform_one, result)
 
     async def work(self, function: Callable[..., T], *args: Any, size: int) -> T:
         """``function(*args)`` on the loop when ``size`` is small, else in the executor."""
