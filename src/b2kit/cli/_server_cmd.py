@@ -11,6 +11,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -27,10 +28,21 @@ loaded machine needs the rest to schedule the exit)."""
 @server_options
 def server(options: ServerOptions) -> None:
     """Run a local B2 server (B2 native API) and print its realm URL and master key."""
+    temp_dirs: list[Path] = []
+
+    def remove_temp_dir() -> None:
+        for temp_dir in temp_dirs:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+
+    # installed before the ephemeral data dir exists: a signal at any moment after this leaves nothing behind
+    # (before it, the default actions end the process while there is nothing to remove yet)
+    signals = StopSignals(on_force=remove_temp_dir).install()
     local = LocalServer(options.config())
+    if options.ephemeral:
+        temp_dirs.append(local.data_dir)
     if options.log_requests:
         local.on_request(_request_printer(options.log_format))
-    _serve(local, options.ephemeral)
+    _serve(local, signals, remove_temp_dir)
     click.echo("stopped")
     # everything is closed and removed: skip the interpreter's teardown (module and thread clean-up that
     # only delays the exit a signal asked for)
@@ -51,16 +63,10 @@ def _request_printer(log_format: str) -> Callable[[RequestRecord], None]:
     return show
 
 
-def _serve(local: LocalServer, ephemeral: bool) -> None:
-    """Start ``local``, print how to reach it, and stop it at the first SIGINT/SIGTERM."""
-    temp_dir = local.data_dir if ephemeral else None
-
-    def remove_temp_dir() -> None:
-        if temp_dir is not None:
-            shutil.rmtree(temp_dir, ignore_errors=True)
-
-    # installed before the server starts: a signal during the start stops it as soon as it is up
-    signals = StopSignals(on_force=remove_temp_dir).install()
+def _serve(local: LocalServer, signals: StopSignals, remove_temp_dir: Callable[[], None]) -> None:
+    """Start ``local``, print how to reach it, and stop it at the first SIGINT/SIGTERM (a signal during the
+    start stops it as soon as it is up)."""
+    ephemeral = local.config.data_dir is None
     try:
         local.start()
     except ServerStartError as exc:
