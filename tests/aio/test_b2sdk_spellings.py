@@ -12,6 +12,7 @@ import pytest
 from b2kit import (
     SSE_B2_AES,
     DownloadDestBytes,
+    FileNotPresent,
     FileRetentionSetting,
     Filter,
     LegalHold,
@@ -78,6 +79,17 @@ async def test_list_file_versions_of_one_name_by_keyword(make_aio_api, bucket_na
         assert [v.id_ async for v in bucket.list_file_versions(file_name="a.txt", fetch_count=1)] == versions
         assert [v.id_ async for v in bucket.list_file_versions("a.txt", 1)] == versions
         assert len([v async for v in bucket.list_file_versions("a.txt", None, 2)]) == 2  # the seed's form
+
+
+async def test_file_not_present_reads_the_same_from_info_and_download(make_aio_api, bucket_name):
+    async with make_aio_api() as api:
+        bucket = await new_bucket(api, bucket_name)
+        with pytest.raises(FileNotPresent) as from_info:
+            await bucket.get_file_info_by_name("nope.txt")
+        with pytest.raises(FileNotPresent) as from_download:
+            await bucket.download_file_by_name("nope.txt")
+    assert str(from_info.value) == str(from_download.value)
+    assert str(from_info.value) == f"File not present: {bucket_name}/nope.txt (HTTP 404 not_found)"
 
 
 async def test_downloads_with_a_positional_listener(make_aio_api, bucket_name):

@@ -21,7 +21,7 @@ from concurrent.futures import Executor
 from types import TracebackType
 from typing import IO, Any, Final
 
-from b2kit._exceptions import TruncatedOutput
+from b2kit._exceptions import FileNotPresent, TruncatedOutput
 from b2kit._models import DownloadVersion, EncryptionSetting
 from b2kit._transfer._download import DownloadManager, atomic_local_file, mod_time_millis
 from b2kit._transfer._download_dest import AbstractDownloadDestination, destination_file, destination_metadata
@@ -232,7 +232,10 @@ class AsyncDownloadManager:
         encryption: EncryptionSetting | None = None,
     ) -> AsyncDownloadedFile:
         url = self._session.get_download_url_by_name(bucket_name, file_name)
-        return await self.download_file_from_url(url, progress_listener, range_, encryption)
+        try:
+            return await self.download_file_from_url(url, progress_listener, range_, encryption)
+        except FileNotPresent as exc:
+            raise FileNotPresent.by_name(bucket_name, file_name) from exc
 
     async def download_file_from_url(
         self,
