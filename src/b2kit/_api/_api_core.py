@@ -9,6 +9,7 @@ answer becomes buckets, keys or parts. ``B2Api`` runs these with ``b2kit._api._d
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import threading
 from collections.abc import Mapping, Sequence
@@ -105,7 +106,7 @@ class BucketKey:
     id_: str | None = None
 
 
-class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
+class ApiCore(abc.ABC, Generic[BucketT, UploadT, DownloadT, CopyT]):
     """Authorization state, buckets, keys and transfer resources of one client (see the module docstring)."""
 
     session: AccountSession
@@ -146,9 +147,9 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
             self.config = dataclasses.replace(self.config, workers=max_workers)
             self._set_connections(max_workers)
 
+    @abc.abstractmethod
     def _set_connections(self, count: int) -> None:
         """Size the connection pool for ``count`` workers (the twins' transports differ)."""
-        raise NotImplementedError
 
     def get_thread_pool(self) -> ThreadPoolExecutor:
         """The executor that transfers (sync) or file reads, writes and hashing (asyncio) run on."""
@@ -166,8 +167,9 @@ class ApiCore(Generic[BucketT, UploadT, DownloadT, CopyT]):
                 self._managers = self._new_managers(pool, self.max_upload_workers)
             return self._managers
 
+    @abc.abstractmethod
     def _new_managers(self, pool: ThreadPoolExecutor, workers: int) -> tuple[UploadT, DownloadT, CopyT]:
-        raise NotImplementedError
+        """The twin's upload, download and copy managers on ``pool`` (sync threads or asyncio tasks)."""
 
     @property
     def upload_manager(self) -> UploadT:
